@@ -1,0 +1,3 @@
+"""cpconf: child protection conferences for English local authorities."""
+
+__version__ = "0.1.0"

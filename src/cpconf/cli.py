@@ -1,0 +1,44 @@
+"""The `cpconf` command.
+
+`cpconf due` and `cpconf policies` check an authority's statutory timescales without touching the
+database (they are pure `cpconf.timescales`). Every other sub-command is Django's management command
+(`cpconf migrate`, `cpconf check --deploy`, `cpconf createsuperuser`, `cpconf demo`), so an
+administrator needs no `manage.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Sub-commands that never need Django settings, a database or a secret key.
+PURE_COMMANDS = {"due", "policies"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] in PURE_COMMANDS:
+        from cpconf.timescales.command import run
+
+        return run(argv[1:], stdout=sys.stdout, stderr=sys.stderr)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpconf.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.conf import settings
+        from django.core.management import execute_from_command_line
+
+        settings.INSTALLED_APPS  # noqa: B018  (load the settings now, so that their errors are reported here)
+
+        argv[0] = "cpconf"
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        # A configuration mistake is the administrator's to fix: say what, without a traceback.
+        print(f"cpconf: configuration error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
