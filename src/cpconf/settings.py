@@ -60,7 +60,9 @@ def env_str(name: str, default: str) -> str:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE points to {file_path!r}, which cannot be read: {error}.") from None
+            raise ImproperlyConfigured(
+                f"{name}_FILE points to {file_path!r}, which cannot be read: {error}."
+            ) from None
     return os.environ.get(name, default)
 
 
@@ -183,7 +185,9 @@ FORM_RENDERER = "cpconf.web.forms.GovukFormRenderer"
 # Email. In the demo, messages are printed to the console unless EMAIL_BACKEND says otherwise.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEMO else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
