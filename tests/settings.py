@@ -8,7 +8,7 @@ import tempfile
 os.environ.setdefault("CPCONF_DEMO", "1")
 os.environ.setdefault("CPCONF_DATA_DIR", tempfile.mkdtemp(prefix="cpconf-test-"))
 
-from cpconf.settings import *  # noqa: E402, F403
+from cpconf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
