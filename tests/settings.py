@@ -11,4 +11,4 @@ os.environ.setdefault("CPCONF_DATA_DIR", tempfile.mkdtemp(prefix="cpconf-test-")
 from cpconf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

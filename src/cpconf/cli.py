@@ -15,12 +15,32 @@ import sys
 PURE_COMMANDS = {"due", "policies"}
 
 
+OVERVIEW = """\
+cpconf: child protection conferences.
+
+Checking an authority's timescales (no database needed):
+  cpconf policies                       list the policy profiles and their source documents
+  cpconf due --policy NAME --event EVENT --at DATE
+  cpconf due --policy NAME --before initial-conference|review-conference --at DATE
+
+Running the service (Django's commands, for example):
+  cpconf migrate          create or update the database
+  cpconf demo             load the fictional Northbridge demo data
+  cpconf createsuperuser  add an administrator
+  cpconf check --deploy   check production settings
+  cpconf db_worker        run background work
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     if len(argv) > 1 and argv[1] in PURE_COMMANDS:
         from cpconf.timescales.command import run
 
         return run(argv[1:], stdout=sys.stdout, stderr=sys.stderr)
+
+    if len(argv) == 1 or (len(argv) == 2 and argv[1] in {"help", "--help", "-h"}):
+        print(OVERVIEW)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpconf.settings")
     from django.core.exceptions import ImproperlyConfigured
