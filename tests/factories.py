@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 
+from cpconf import clock
 from cpconf.people import models
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -19,6 +20,23 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Council {n}")
     slug = factory.Sequence(lambda n: f"testshire-{n}")
     policy_profile = "staffordshire"
+
+
+class ClosureDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ClosureDay
+
+    authority = factory.SubFactory(AuthorityFactory)
+    date = factory.Sequence(lambda n: date(2030, 12, 27) + timedelta(days=n))
+    reason = "Council offices closed"
+
+
+class SecureEmailDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SecureEmailDomain
+
+    authority = factory.SubFactory(AuthorityFactory)
+    domain = factory.Sequence(lambda n: f"secure{n}.testshire.example")
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -66,9 +84,44 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
             models.ProfessionalRole.objects.create(professional=self, role=role)
 
 
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+    email = factory.Sequence(lambda n: f"superuser{n}@cpconf.example")
+
+
+class AuthorityAdministratorFactory(ProfessionalFactory):
+    """A staff user whose professional record holds the authority administrator role."""
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    job_title = "Business support manager"
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        for role in extracted or [models.Role.AUTHORITY_ADMINISTRATOR]:
+            models.ProfessionalRole.objects.create(professional=self, role=role)
+
+
+class ProfessionalRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProfessionalRole
+
+    professional = factory.SubFactory(ProfessionalFactory)
+    role = models.Role.SOCIAL_WORKER
+
+
 class ChildFactory(factory.django.DjangoModelFactory):
+    """A child born in 2019. ``ChildFactory(unborn=True)`` is an unborn child due in 12 weeks (R-CT-3)."""
+
     class Meta:
         model = models.Child
+
+    class Params:
+        unborn = factory.Trait(
+            given_name="",
+            date_of_birth=None,
+            expected_delivery_date=factory.LazyFunction(lambda: clock.today() + timedelta(weeks=12)),
+        )
 
     authority = factory.SubFactory(AuthorityFactory)
     given_name = "Tamsin"
@@ -83,3 +136,37 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
     authority = factory.SubFactory(AuthorityFactory)
     given_name = "Oriel"
     family_name = factory.Sequence(lambda n: f"Brackenridge{n}")
+
+
+class ChildRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ChildRelationship
+
+    child = factory.SubFactory(ChildFactory)
+    family_member = factory.SubFactory(
+        FamilyMemberFactory, authority=factory.SelfAttribute("..child.authority")
+    )
+    relationship = models.Relationship.MOTHER
+    parental_responsibility = True
+    lives_with_child = True
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    """A household; ``children=[...]`` and ``adults=[...]`` add its members."""
+
+    class Meta:
+        model = models.Household
+        skip_postgeneration_save = True
+
+    authority = factory.SubFactory(AuthorityFactory)
+    name = factory.Sequence(lambda n: f"the Brackenridge{n} household")
+
+    @factory.post_generation
+    def children(self, create: bool, extracted: list[models.Child] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.children.set(extracted)
+
+    @factory.post_generation
+    def adults(self, create: bool, extracted: list[models.FamilyMember] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.adults.set(extracted)

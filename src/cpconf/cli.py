@@ -33,7 +33,15 @@ Running the service (Django's commands, for example):
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
+    try:
+        return _main(list(sys.argv if argv is None else argv))
+    except BrokenPipeError:
+        # The reader went away (`cpconf demo | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] in PURE_COMMANDS:
         from cpconf.timescales.command import run
 

@@ -47,6 +47,10 @@ class UserManager(BaseUserManager["User"]):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses are not case-sensitive in practice: Name@Council.example signs in as name@council.example.
+        return self.get(email__iexact=username)
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their Professional record and its roles."""
@@ -65,6 +69,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
 
 
 class Authority(models.Model):
@@ -205,7 +213,9 @@ class Professional(models.Model):
             RegexValidator(r"^SW\d{1,8}$", "A Social Work England number is SW then digits, e.g. SW12345.")
         ],
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Someone who has left is made inactive, not deleted."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +238,7 @@ class ProfessionalRole(models.Model):
 
     class Meta:
         ordering = ["role"]
+        verbose_name = "role"
         constraints = [
             models.UniqueConstraint(fields=["professional", "role"], name="role_once_per_professional"),
         ]
@@ -419,6 +430,7 @@ class ChildRelationship(models.Model):
 
     class Meta:
         ordering = ["child", "relationship"]
+        verbose_name = "family relationship"
         constraints = [
             models.UniqueConstraint(fields=["child", "family_member"], name="one_relationship_per_pair"),
         ]
