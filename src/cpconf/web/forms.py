@@ -1,9 +1,167 @@
-"""GOV.UK form rendering."""
+"""GOV.UK form rendering, and the sign-in form.
+
+``FORM_RENDERER = "cpconf.web.forms.GovukFormRenderer"`` makes ``{{ form }}`` render GOV.UK form
+groups: a label, the hint (the field's ``help_text``), the error message with its visually hidden
+"Error:" prefix, and the control with GOV.UK's classes and ``aria-describedby`` pointing at the hint
+and the error. The error summary at the top of the page comes from ``{% govuk_error_summary form %}``.
+
+Supported now: text-like inputs (text, email, number, telephone, URL, search), password (GOV.UK's
+password input, with its "Show" button), textarea and select. Other widgets (radios, checkboxes, dates)
+fall back to a plain GOV.UK form group until we port those components.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
+
+from cpconf.people.models import User
+
+# Widget type (BoundField.widget_type) → the field template that ports its GOV.UK component.
+_FIELD_TEMPLATES = {
+    "text": "govuk/forms/form-group.html",
+    "email": "govuk/forms/form-group.html",
+    "number": "govuk/forms/form-group.html",
+    "tel": "govuk/forms/form-group.html",
+    "url": "govuk/forms/form-group.html",
+    "search": "govuk/forms/form-group.html",
+    "textarea": "govuk/forms/form-group.html",
+    "select": "govuk/forms/form-group.html",
+    "password": "govuk/forms/password-input.html",
+}
+_FALLBACK_FIELD_TEMPLATE = "govuk/forms/field.html"
+
+# Widget type → (the control's own classes, its error modifier), in GOV.UK's order.
+_CONTROL_CLASSES = {
+    "text": ("govuk-input", "govuk-input--error"),
+    "email": ("govuk-input", "govuk-input--error"),
+    "number": ("govuk-input", "govuk-input--error"),
+    "tel": ("govuk-input", "govuk-input--error"),
+    "url": ("govuk-input", "govuk-input--error"),
+    "search": ("govuk-input", "govuk-input--error"),
+    "password": (
+        "govuk-input govuk-password-input__input govuk-js-password-input-input",
+        "govuk-input--error",
+    ),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+}
+
+
+class GovukBoundField(BoundField):
+    """A bound field that renders as a GOV.UK form group."""
+
+    @property
+    def template_name(self) -> str:
+        return self.field.template_name or _FIELD_TEMPLATES.get(self.widget_type, _FALLBACK_FIELD_TEMPLATE)
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.id_for_label}-hint" if self.help_text and self.id_for_label else ""
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.id_for_label}-error" if self.errors and self.id_for_label else ""
+
+    @property
+    def error_message(self) -> str:
+        """The message shown beside the field: GOV.UK shows one per field, the first."""
+        return self.errors[0] if self.errors else ""
+
+    @property
+    def aria_describedby(self) -> str | None:
+        # GOV.UK's ids and order: the hint, then the error. A widget's own aria-describedby wins.
+        if self.field.widget.attrs.get("aria-describedby"):
+            return None
+        return " ".join(part for part in (self.hint_id, self.error_id) if part)
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        # GOV.UK validates on the server and shows the error summary, with `novalidate` on the form;
+        # `required` would also make screen readers announce every field as required, and GOV.UK marks
+        # optional fields instead. GOV.UK also leaves out aria-invalid: the error message says it.
+        attrs.pop("required", None)
+        attrs.pop("aria-invalid", None)
+        widget = widget or self.field.widget
+        classes = _CONTROL_CLASSES.get(self.widget_type)
+        if classes is not None:
+            base, error_modifier = classes
+            parts = [base, widget.attrs.get("class", ""), error_modifier if self.errors else ""]
+            attrs["class"] = " ".join(part for part in parts if part)
+        if self.widget_type == "password":
+            attrs.setdefault("spellcheck", "false")
+            attrs.setdefault("autocapitalize", "none")
+            if "autocomplete" not in widget.attrs:
+                attrs.setdefault("autocomplete", "current-password")
+        return attrs
 
 
 class GovukFormRenderer(DjangoTemplates):
-    pass
+    form_template_name = "govuk/forms/form.html"
+    field_template_name = _FALLBACK_FIELD_TEMPLATE
+    bound_field_class = GovukBoundField
+
+
+def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
+    """The error summary's entries for a form, in page order: errors about the whole form first (linked
+    to its first field, where the person starts to put it right), then each field's first error."""
+    visible = form.visible_fields()
+    first_href = f"#{visible[0].id_for_label}" if visible and visible[0].id_for_label else ""
+    items = [{"text": message, "href": first_href} for message in form.non_field_errors()]
+    for field in form.hidden_fields():
+        items.extend({"text": message, "href": first_href} for message in field.errors)
+    for field in visible:
+        if field.errors:
+            href = f"#{field.id_for_label}" if field.id_for_label else ""
+            items.append({"text": field.errors[0], "href": href})
+    return items
+
+
+class SignInForm(forms.Form):
+    """Email address and password. One message for any wrong pair, so it never reveals who has an account."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    WRONG_PAIR = "The email address or password is not right"
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        # Django's LoginView passes the request, which authenticate() needs (for lockout and logging).
+        self.request = request
+        self.user_cache: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        password = cleaned.get("password")
+        if email and password:
+            # Addresses are stored in lower case (UserManager), so compare in lower case.
+            user = authenticate(self.request, username=email.lower(), password=password)
+            # authenticate() returns None for an unknown address, a wrong password and an inactive
+            # account alike (ModelBackend refuses inactive users), so all three get the same message.
+            if user is None:
+                raise forms.ValidationError(self.WRONG_PAIR, code="invalid_login")
+            self.user_cache = user
+        return cleaned
+
+    def get_user(self) -> User | None:
+        return self.user_cache

@@ -1,0 +1,45 @@
+"""Who is signed in: their professional record, loaded once per request.
+
+The header (through the context processor) and the page's own view both need the signed-in person's
+professional record; caching it on the request means a page asks the database for it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from cpconf.people.models import Professional
+from cpconf.people.selectors import professional_for_user
+
+_CACHE_ATTRIBUTE = "_cpconf_signed_in_professional"
+
+
+@dataclass(frozen=True)
+class SignedInPerson:
+    """What the page header shows about the person using the service."""
+
+    name: str
+    authority_name: str | None
+
+
+def signed_in_professional(request: HttpRequest) -> Professional | None:
+    """The signed-in person's active professional record (with agency, authority and roles), or None."""
+    if _CACHE_ATTRIBUTE not in request.__dict__:
+        user = getattr(request, "user", None)
+        professional = professional_for_user(user) if user is not None else None
+        setattr(request, _CACHE_ATTRIBUTE, professional)
+    return request.__dict__[_CACHE_ATTRIBUTE]
+
+
+def signed_in_person(request: HttpRequest) -> SignedInPerson | None:
+    """The name and authority to show in the header; None when nobody is signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    professional = signed_in_professional(request)
+    if professional is None:
+        # Someone with an account but no active professional record: they belong to no authority yet.
+        return SignedInPerson(name=user.get_full_name() or user.email, authority_name=None)
+    return SignedInPerson(name=professional.full_name, authority_name=professional.agency.authority.name)
