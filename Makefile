@@ -11,7 +11,7 @@ export CPCONF_DATA_DIR ?= $(CURDIR)/var
 
 help:
 	@echo "make demo     install, load the demo data and serve at http://127.0.0.1:$(PORT) (PORT=... to change)"
-	@echo "make test     install the development extras and run ruff and the whole test suite"
+	@echo "make test     install the development extras and run ruff, mypy and the whole test suite"
 	@echo "make assets   rebuild the GOV.UK Frontend CSS and JavaScript (needs Node.js and npm)"
 	@echo "make clean    remove the virtual environment and the demo database"
 
@@ -38,6 +38,7 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	CPCONF_DEMO=1 $(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -14,8 +14,9 @@ the model's own validation, so the administration refuses what the services refu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin
@@ -47,6 +48,18 @@ from cpconf.people.models import (
 )
 from cpconf.people.selectors import professional_for_user
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+    from django_stubs_ext import WithAnnotations
+
+    # The mixins below always come before a ModelAdmin or an inline, whose methods their super() calls
+    # reach. Only the type checker sees these bases: at run time the mixins derive from object.
+    _AccessBase = BaseModelAdmin[Any]
+    _InlineBase = InlineModelAdmin[Any, Any]
+else:
+    _AccessBase = object
+    _InlineBase = object
+
 # How each model reaches its authority ("" for the authority itself).
 AUTHORITY_PATHS: dict[type[models.Model], str] = {
     Authority: "",
@@ -68,7 +81,7 @@ _CACHE_ATTRIBUTE = "_cpconf_administered_authority"
 def administered_authority(request: HttpRequest) -> Authority | None:
     """The authority the signed-in authority administrator looks after; None for anyone else."""
     if hasattr(request, _CACHE_ATTRIBUTE):
-        return getattr(request, _CACHE_ATTRIBUTE)
+        return cast("Authority | None", getattr(request, _CACHE_ATTRIBUTE))
     authority = None
     user = request.user
     # Only an active staff user can use the administration at all.
@@ -101,7 +114,7 @@ def authority_id_of(obj: models.Model) -> int | None:
     """The primary key of the authority ``obj`` belongs to; None if it belongs to none yet."""
     path = AUTHORITY_PATHS[type(obj)]
     if path == "":
-        return obj.pk
+        return cast("int | None", obj.pk)
     *hops, last = path.split("__")
     target: Any = obj
     for hop in hops:
@@ -111,10 +124,10 @@ def authority_id_of(obj: models.Model) -> int | None:
             return None
         if target is None:
             return None
-    return getattr(target, f"{last}_id")
+    return cast("int | None", getattr(target, f"{last}_id"))
 
 
-class _AuthorityAccess:
+class _AuthorityAccess(_AccessBase):
     """Who may do what, shared by the pages and their inlines."""
 
     # What an authority administrator may do with this model (a superuser may do everything).
@@ -130,7 +143,7 @@ class _AuthorityAccess:
         return obj is None or authority_id_of(obj) == authority.pk
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)  # type: ignore[misc]
+        queryset = super().get_queryset(request)
         if is_superuser(request):
             return queryset
         return scoped(queryset, administered_authority(request))
@@ -143,7 +156,7 @@ class _AuthorityAccess:
                 # A new record is created in the administrator's own authority: the only choice.
                 kwargs["empty_label"] = None
             kwargs.setdefault("queryset", scoped(related._default_manager.all(), authority))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.remote_field.model
@@ -151,11 +164,15 @@ class _AuthorityAccess:
             kwargs.setdefault(
                 "queryset", scoped(related._default_manager.all(), administered_authority(request))
             )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class AuthorityScopedAdmin(_AuthorityAccess, admin.ModelAdmin):
+class AuthorityScopedAdmin[M: models.Model](_AuthorityAccess, admin.ModelAdmin[M]):
     """A page of records that belong to one authority each."""
+
+    if TYPE_CHECKING:
+        # _AuthorityAccess.get_queryset returns rows of this page's model.
+        def get_queryset(self, request: HttpRequest) -> QuerySet[M]: ...
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_superuser(request) or administered_authority(request) is not None
@@ -188,7 +205,7 @@ class AuthorityScopedAdmin(_AuthorityAccess, admin.ModelAdmin):
         return obj
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         authority = None if is_superuser(request) else administered_authority(request)
         if authority is not None and "authority" in {field.name for field in self.opts.fields}:
             initial["authority"] = authority.pk
@@ -206,34 +223,34 @@ class AuthorityScopedAdmin(_AuthorityAccess, admin.ModelAdmin):
         return tuple(f for f in list_display if f not in {"authority", "authority_name"})
 
 
-class AuthorityScopedInline(_AuthorityAccess):
+class AuthorityScopedInline(_AuthorityAccess, _InlineBase):
     """Rows shown under their parent record; ``obj`` in the permission checks is the parent."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_superuser(request):
-            return super().has_view_permission(request, obj)  # type: ignore[misc]
+            return super().has_view_permission(request, obj)
         return self._authority_administrator_may(request, True, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_superuser(request):
-            return super().has_add_permission(request, obj)  # type: ignore[misc]
+            return super().has_add_permission(request, obj)
         return self._authority_administrator_may(request, self.authority_administrator_may_add, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_superuser(request):
-            return super().has_change_permission(request, obj)  # type: ignore[misc]
+            return super().has_change_permission(request, obj)
         return self._authority_administrator_may(request, self.authority_administrator_may_change, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_superuser(request):
-            return super().has_delete_permission(request, obj)  # type: ignore[misc]
+            return super().has_delete_permission(request, obj)
         return self._authority_administrator_may(request, self.authority_administrator_may_delete, obj)
 
 
 # Authority, closure days and secure email domains
 
 
-class ClosureDayInline(AuthorityScopedInline, admin.TabularInline):
+class ClosureDayInline(AuthorityScopedInline, admin.TabularInline[ClosureDay, Authority]):
     model = ClosureDay
     extra = 0
     authority_administrator_may_delete = True
@@ -241,7 +258,7 @@ class ClosureDayInline(AuthorityScopedInline, admin.TabularInline):
     verbose_name_plural = "Closure days (not counted as working days, as well as bank holidays in England)"
 
 
-class SecureEmailDomainInline(AuthorityScopedInline, admin.TabularInline):
+class SecureEmailDomainInline(AuthorityScopedInline, admin.TabularInline[SecureEmailDomain, Authority]):
     model = SecureEmailDomain
     extra = 0
     authority_administrator_may_delete = True
@@ -250,7 +267,7 @@ class SecureEmailDomainInline(AuthorityScopedInline, admin.TabularInline):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(AuthorityScopedAdmin):
+class AuthorityAdmin(AuthorityScopedAdmin[Authority]):
     list_display = ("name", "slug", "code", "policy_profile")
     search_fields = ("name", "slug")
     inlines = (ClosureDayInline, SecureEmailDomainInline)
@@ -268,33 +285,37 @@ class AuthorityAdmin(AuthorityScopedAdmin):
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(AuthorityScopedAdmin):
+class ClosureDayAdmin(AuthorityScopedAdmin[ClosureDay]):
     list_display = ("date", "reason", "authority")
     list_filter = ("authority",)
     search_fields = ("reason",)
     date_hierarchy = "date"
     authority_administrator_may_delete = True
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClosureDay]:
         return super().get_queryset(request).select_related("authority")
 
 
 @admin.register(SecureEmailDomain)
-class SecureEmailDomainAdmin(AuthorityScopedAdmin):
+class SecureEmailDomainAdmin(AuthorityScopedAdmin[SecureEmailDomain]):
     list_display = ("domain", "authority")
     list_filter = ("authority",)
     search_fields = ("domain",)
     authority_administrator_may_delete = True
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SecureEmailDomain]:
         return super().get_queryset(request).select_related("authority")
 
 
 # Agencies and professionals
 
 
+class _AgencyCounts(TypedDict):
+    professional_count: int
+
+
 @admin.register(Agency)
-class AgencyAdmin(AuthorityScopedAdmin):
+class AgencyAdmin(AuthorityScopedAdmin[Agency]):
     list_display = ("name", "agency_type", "professional_count", "authority")
     list_filter = ("agency_type", "authority")
     search_fields = ("name",)
@@ -302,7 +323,7 @@ class AgencyAdmin(AuthorityScopedAdmin):
     # An agency in use is protected by its professionals; an unused one may be removed.
     authority_administrator_may_delete = True
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WithAnnotations[Agency, _AgencyCounts]]:
         return (
             super()
             .get_queryset(request)
@@ -311,11 +332,11 @@ class AgencyAdmin(AuthorityScopedAdmin):
         )
 
     @admin.display(description="Professionals", ordering="professional_count")
-    def professional_count(self, agency: Any) -> int:
+    def professional_count(self, agency: WithAnnotations[Agency, _AgencyCounts]) -> int:
         return agency.professional_count
 
 
-class ProfessionalRoleInline(AuthorityScopedInline, admin.TabularInline):
+class ProfessionalRoleInline(AuthorityScopedInline, admin.TabularInline[ProfessionalRole, Professional]):
     model = ProfessionalRole
     extra = 1
     authority_administrator_may_delete = True  # taking a role away is ordinary
@@ -323,7 +344,7 @@ class ProfessionalRoleInline(AuthorityScopedInline, admin.TabularInline):
     verbose_name_plural = "Roles (what this person may do in cpconf)"
 
 
-class ProfessionalAdminForm(forms.ModelForm):
+class ProfessionalAdminForm(forms.ModelForm[Professional]):
     create_sign_in = forms.BooleanField(
         label="Give this person a sign-in",
         required=False,
@@ -352,7 +373,8 @@ class ProfessionalAdminForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data (django-stubs allows None, for subclasses)
+        cleaned = self.cleaned_data
         if cleaned.get("create_sign_in"):
             if self.instance.user_id is not None or cleaned.get("user") is not None:
                 self.add_error("create_sign_in", "This person already has a sign-in.")
@@ -365,7 +387,7 @@ class ProfessionalAdminForm(forms.ModelForm):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(AuthorityScopedAdmin):
+class ProfessionalAdmin(AuthorityScopedAdmin[Professional]):
     form = ProfessionalAdminForm
     list_display = (
         "full_name",
@@ -389,7 +411,7 @@ class ProfessionalAdmin(AuthorityScopedAdmin):
     # A professional is made inactive, not deleted: conferences and plans keep pointing at them.
     authority_administrator_may_delete = False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Professional]:
         return super().get_queryset(request).select_related("agency__authority").prefetch_related("roles")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -429,28 +451,29 @@ class ProfessionalAdmin(AuthorityScopedAdmin):
 
     @admin.display(description="Sign-in")
     def sign_in(self, professional: Professional) -> str:
-        if professional.user_id is None:
+        user = professional.user  # None without a query when user_id is None
+        if user is None:
             return "No sign-in yet."
         url = reverse("admin:people_user_change", args=(professional.user_id,))
-        return format_html('<a href="{}">{}</a>', url, professional.user.email)
+        return format_html('<a href="{}">{}</a>', url, user.email)
 
 
 @admin.register(ProfessionalRole)
-class ProfessionalRoleAdmin(AuthorityScopedAdmin):
+class ProfessionalRoleAdmin(AuthorityScopedAdmin[ProfessionalRole]):
     list_display = ("professional", "role")
     list_filter = ("role",)
     search_fields = ("professional__given_name", "professional__family_name")
     autocomplete_fields = ("professional",)
     authority_administrator_may_delete = True
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProfessionalRole]:
         return super().get_queryset(request).select_related("professional")
 
 
 # Children, family members, relationships and households
 
 
-class SameAuthorityFormSet(BaseInlineFormSet):
+class SameAuthorityFormSet[P: models.Model](BaseInlineFormSet[ChildRelationship, P]):
     """Refuses a row that links the record on the page to another authority's record."""
 
     other_field = ""
@@ -468,22 +491,22 @@ class SameAuthorityFormSet(BaseInlineFormSet):
                 )
 
 
-class RelationshipsOfChildFormSet(SameAuthorityFormSet):
+class RelationshipsOfChildFormSet(SameAuthorityFormSet[Child]):
     other_field = "family_member"
 
 
-class RelationshipsOfFamilyMemberFormSet(SameAuthorityFormSet):
+class RelationshipsOfFamilyMemberFormSet(SameAuthorityFormSet[FamilyMember]):
     other_field = "child"
 
 
-class RelationshipInline(AuthorityScopedInline, admin.TabularInline):
+class RelationshipInline[P: models.Model](AuthorityScopedInline, admin.TabularInline[ChildRelationship, P]):
     model = ChildRelationship
     extra = 0
     # Relationships are corrected, never deleted (DESIGN "Data conventions").
     authority_administrator_may_delete = False
 
 
-class FamilyOfChildInline(RelationshipInline):
+class FamilyOfChildInline(RelationshipInline[Child]):
     fk_name = "child"
     formset = RelationshipsOfChildFormSet
     fields = ("family_member", "relationship", "parental_responsibility", "lives_with_child")
@@ -492,7 +515,7 @@ class FamilyOfChildInline(RelationshipInline):
     verbose_name_plural = "Family: parents, carers and relatives"
 
 
-class ChildrenOfFamilyMemberInline(RelationshipInline):
+class ChildrenOfFamilyMemberInline(RelationshipInline[FamilyMember]):
     fk_name = "family_member"
     formset = RelationshipsOfFamilyMemberFormSet
     fields = ("child", "relationship", "parental_responsibility", "lives_with_child")
@@ -504,7 +527,7 @@ class ChildrenOfFamilyMemberInline(RelationshipInline):
 class IdentifierField(forms.CharField):
     """A national identifier people type with spaces; normalised, then checked by its check digit."""
 
-    def __init__(self, *, normalise: Any, **kwargs: Any) -> None:
+    def __init__(self, *, normalise: Callable[[str], str], **kwargs: Any) -> None:
         super().__init__(required=False, max_length=20, **kwargs)
         self.normalise = normalise
 
@@ -518,7 +541,7 @@ class IdentifierField(forms.CharField):
             raise ValidationError(str(error), code="invalid") from None
 
 
-class ChildAdminForm(forms.ModelForm):
+class ChildAdminForm(forms.ModelForm[Child]):
     nhs_number = IdentifierField(
         normalise=identifiers.normalise_nhs_number,
         label="NHS number",
@@ -585,7 +608,7 @@ def _household_links(households: Any) -> str:
 
 
 @admin.register(Child)
-class ChildAdmin(AuthorityScopedAdmin):
+class ChildAdmin(AuthorityScopedAdmin[Child]):
     form = ChildAdminForm
     list_display = ("full_name", "born_or_due", "age", "nhs_number", "upn", "authority")
     list_filter = (BornOrUnbornFilter, "sex", "authority")
@@ -600,7 +623,7 @@ class ChildAdmin(AuthorityScopedAdmin):
         ("Households", {"fields": ("household_list",)}),
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Child]:
         return super().get_queryset(request).select_related("authority")
 
     @admin.display(description="Name", ordering="family_name")
@@ -625,7 +648,7 @@ class ChildAdmin(AuthorityScopedAdmin):
         return _household_links(child.households.all()) if child.pk else "Not in a household yet."
 
 
-class FamilyMemberAdminForm(forms.ModelForm):
+class FamilyMemberAdminForm(forms.ModelForm[FamilyMember]):
     class Meta:
         model = FamilyMember
         fields = (
@@ -646,7 +669,7 @@ class FamilyMemberAdminForm(forms.ModelForm):
 
 
 @admin.register(FamilyMember)
-class FamilyMemberAdmin(AuthorityScopedAdmin):
+class FamilyMemberAdmin(AuthorityScopedAdmin[FamilyMember]):
     form = FamilyMemberAdminForm
     list_display = (
         "full_name",
@@ -669,7 +692,7 @@ class FamilyMemberAdmin(AuthorityScopedAdmin):
         ("Households", {"fields": ("household_list",)}),
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FamilyMember]:
         return super().get_queryset(request).select_related("authority")
 
     @admin.display(description="Name", ordering="family_name")
@@ -684,7 +707,7 @@ class FamilyMemberAdmin(AuthorityScopedAdmin):
 
 
 @admin.register(ChildRelationship)
-class ChildRelationshipAdmin(AuthorityScopedAdmin):
+class ChildRelationshipAdmin(AuthorityScopedAdmin[ChildRelationship]):
     list_display = ("child", "family_member", "relationship", "parental_responsibility", "lives_with_child")
     list_filter = ("relationship", "parental_responsibility", "lives_with_child")
     search_fields = (
@@ -695,11 +718,11 @@ class ChildRelationshipAdmin(AuthorityScopedAdmin):
     )
     autocomplete_fields = ("child", "family_member")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChildRelationship]:
         return super().get_queryset(request).select_related("child", "family_member")
 
 
-class HouseholdAdminForm(forms.ModelForm):
+class HouseholdAdminForm(forms.ModelForm[Household]):
     class Meta:
         model = Household
         fields = ("authority", "name", "address", "children", "adults")
@@ -710,7 +733,8 @@ class HouseholdAdminForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data (django-stubs allows None, for subclasses)
+        cleaned = self.cleaned_data
         try:
             services.household_members_check(
                 authority=cleaned.get("authority"),
@@ -722,8 +746,13 @@ class HouseholdAdminForm(forms.ModelForm):
         return cleaned
 
 
+class _HouseholdCounts(TypedDict):
+    children_count: int
+    adults_count: int
+
+
 @admin.register(Household)
-class HouseholdAdmin(AuthorityScopedAdmin):
+class HouseholdAdmin(AuthorityScopedAdmin[Household]):
     form = HouseholdAdminForm
     list_display = ("name", "children_count", "adults_count", "authority")
     list_filter = ("authority",)
@@ -731,7 +760,7 @@ class HouseholdAdmin(AuthorityScopedAdmin):
     autocomplete_fields = ("children", "adults")
     fields = ("authority", "name", "address", "children", "adults")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WithAnnotations[Household, _HouseholdCounts]]:
         return (
             super()
             .get_queryset(request)
@@ -742,24 +771,24 @@ class HouseholdAdmin(AuthorityScopedAdmin):
         )
 
     @admin.display(description="Children", ordering="children_count")
-    def children_count(self, household: Any) -> int:
+    def children_count(self, household: WithAnnotations[Household, _HouseholdCounts]) -> int:
         return household.children_count
 
     @admin.display(description="Adults", ordering="adults_count")
-    def adults_count(self, household: Any) -> int:
+    def adults_count(self, household: WithAnnotations[Household, _HouseholdCounts]) -> int:
         return household.adults_count
 
 
 # Sign-ins
 
 
-class UserAddForm(AdminUserCreationForm):
+class UserAddForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = (
@@ -778,7 +807,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AuthorityScopedAdmin, DjangoUserAdmin):
+class UserAdmin(AuthorityScopedAdmin[User], DjangoUserAdmin[User]):
     """Sign-ins. An authority administrator manages those of their own authority's professionals and
     adds new ones from the professional's page; only a superuser sees or changes a superuser."""
 
@@ -799,7 +828,7 @@ class UserAdmin(AuthorityScopedAdmin, DjangoUserAdmin):
     )
     authority_administrator_may_add = False  # from the professional's page instead
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         queryset = super().get_queryset(request)
         return queryset if is_superuser(request) else queryset.filter(is_superuser=False)
 

@@ -498,10 +498,13 @@ def demo_sign_ins() -> list[SignIn]:
         .order_by("pk")
     )
     for professional in professionals:
+        user = professional.user
+        if user is None:  # never: the query asks for professionals with a user
+            continue
         roles = ", ".join(held.get_role_display() for held in professional.roles.all())
-        if professional.user.is_staff:
+        if user.is_staff:
             roles += " (can use the administration)"
-        sign_ins.append(SignIn(professional.user.email, professional.full_name, roles))
+        sign_ins.append(SignIn(user.email, professional.full_name, roles))
     superuser = User.objects.filter(email=SUPERUSER_EMAIL, is_superuser=True).first()
     if superuser is not None:
         sign_ins.append(SignIn(superuser.email, superuser.get_full_name(), "Superuser: every authority"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import ClassVar
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -55,14 +56,16 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their Professional record and its roles."""
 
+    # No username: people sign in with their email address. django-stubs declares `username` a field.
     username = None  # type: ignore[assignment]
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    # django-stubs types AbstractUser.objects as auth's UserManager (with usernames); ours is email-only.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

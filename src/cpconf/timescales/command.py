@@ -15,7 +15,7 @@ import argparse
 import json
 import re
 from datetime import UTC, date, datetime
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, Protocol, TextIO
 
 from cpconf.timescales.deadlines import deadlines_before_conference, deadlines_for_event
 from cpconf.timescales.durations import LONDON
@@ -43,17 +43,23 @@ class _Exit(Exception):
         self.status = status
 
 
+class _Writable(Protocol):
+    """Where argparse may print help: anything with write(str) (typeshed's SupportsWrite[str])."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser that writes help to the given stream and reports mistakes as `_UsageError`."""
 
-    def __init__(self, *args: object, stdout: TextIO, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, stdout: TextIO, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._stdout = stdout
 
-    def print_help(self, file: TextIO | None = None) -> None:
+    def print_help(self, file: _Writable | None = None) -> None:
         self._print_message(self.format_help(), file or self._stdout)
 
-    def print_usage(self, file: TextIO | None = None) -> None:
+    def print_usage(self, file: _Writable | None = None) -> None:
         self._print_message(self.format_usage(), file or self._stdout)
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar, cast
 
 from cpconf.timescales.durations import Deadline, Duration, local_date
 from cpconf.timescales.errors import (
@@ -317,58 +317,59 @@ class Policy:
         return self.rules.get(key)
 
     def _value(self, key: str) -> Any:
+        # The reader has built each rule's value with its own type, so the properties below cast it.
         entry = self.rules.get(key)
         return entry.value if entry is not None else None
 
     @property
     def decision_rule(self) -> DecisionRule | None:
         """Who decides on a plan (R-DE-3)."""
-        return self._value("decision_rule")
+        return cast("DecisionRule | None", self._value("decision_rule"))
 
     @property
     def categories(self) -> CategoriesMode | None:
         """Whether a plan carries a single category or may carry several (R-DE-4)."""
-        return self._value("categories")
+        return cast("CategoriesMode | None", self._value("categories"))
 
     @property
     def child_invited(self) -> ChildInvitation | None:
         """When the child is invited to the conference (R-PR-2)."""
-        return self._value("child_invited")
+        return cast("ChildInvitation | None", self._value("child_invited"))
 
     @property
     def advocacy_offered(self) -> AdvocacyOffer | None:
         """How the child is offered an advocate (R-PR-2)."""
-        return self._value("advocacy_offered")
+        return cast("AdvocacyOffer | None", self._value("advocacy_offered"))
 
     @property
     def quorum(self) -> QuorumRule | None:
         """What makes a conference quorate (R-QU-1)."""
-        return self._value("quorum")
+        return cast("QuorumRule | None", self._value("quorum"))
 
     @property
     def always_invited(self) -> tuple[Agency, ...]:
         """Agencies always invited to a conference (R-PR-2), whether or not they make it quorate."""
-        return self._value("always_invited") or ()
+        return cast("tuple[Agency, ...] | None", self._value("always_invited")) or ()
 
     @property
     def ending_under_neglect_at_first_review(self) -> NeglectEndingRule | None:
         """Whether a plan under neglect may end at the first review (R-PL-6)."""
-        return self._value("ending_under_neglect_at_first_review")
+        return cast("NeglectEndingRule | None", self._value("ending_under_neglect_at_first_review"))
 
     @property
     def ending_plan_at_review(self) -> PlanEndingReview | None:
         """Whether ending a plan at a review needs a senior review (R-PL-6)."""
-        return self._value("ending_plan_at_review")
+        return cast("PlanEndingReview | None", self._value("ending_plan_at_review"))
 
     @property
     def arrive_early_minutes(self) -> int | None:
         """How many minutes early professionals arrive (Croydon)."""
-        return self._value("arrive_early")
+        return cast("int | None", self._value("arrive_early"))
 
     @property
     def report_copies(self) -> int | None:
         """How many paper copies of their report professionals bring (Croydon)."""
-        return self._value("report_copies")
+        return cast("int | None", self._value("report_copies"))
 
     def report_recipients(self, conference: str) -> tuple[str, ...]:
         """Whom reports go to before `conference` (R-PR-5); empty if the policy does not say."""
@@ -531,7 +532,7 @@ class _Reader:
 
     def table(self, value: object, key: str) -> dict[str, Any]:
         self._check(value, dict, key, "a table")
-        return value  # type: ignore[return-value]
+        return cast("dict[str, Any]", value)  # _check has refused anything but a table
 
     def text(self, value: object, key: str) -> str:
         self._check(value, str, key, 'text in quotes, such as "..."')
@@ -757,7 +758,7 @@ class _Reader:
         if len(directions) != 1:
             wanted = "one of 'after' or 'before'" if section == "event" else "'before'"
             self.fail(key, f'give exactly {wanted}, with a duration such as "15 wd"')
-        direction: Direction = directions[0]  # type: ignore[assignment]
+        direction: Direction = directions[0]
         expected: Direction = "before" if section == "before" or (event, name) in COUNTED_BACK else "after"
         if direction != expected:
             self.fail(

@@ -12,12 +12,14 @@ fall back to a plain GOV.UK form group until we port those components.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.http import HttpRequest
 
 from cpconf.people.models import User
@@ -53,12 +55,20 @@ _CONTROL_CLASSES = {
 }
 
 
+def _messages(errors: ErrorList) -> Sequence[str]:
+    """The messages in `errors`. An ErrorList gives each error as its message text (it unwraps a
+    ValidationError when indexed or iterated); django-stubs types its items as what it stores."""
+    return cast("Sequence[str]", errors)
+
+
 class GovukBoundField(BoundField):
     """A bound field that renders as a GOV.UK form group."""
 
     @property
     def template_name(self) -> str:
-        return self.field.template_name or _FIELD_TEMPLATES.get(self.widget_type, _FALLBACK_FIELD_TEMPLATE)
+        # Field.template_name (Django 5.0) is missing from django-stubs' Field.
+        template_name: str | None = self.field.template_name  # type: ignore[attr-defined]
+        return template_name or _FIELD_TEMPLATES.get(self.widget_type, _FALLBACK_FIELD_TEMPLATE)
 
     @property
     def hint_id(self) -> str:
@@ -71,7 +81,7 @@ class GovukBoundField(BoundField):
     @property
     def error_message(self) -> str:
         """The message shown beside the field: GOV.UK shows one per field, the first."""
-        return self.errors[0] if self.errors else ""
+        return _messages(self.errors)[0] if self.errors else ""
 
     @property
     def aria_describedby(self) -> str | None:
@@ -112,13 +122,13 @@ def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
     to its first field, where the person starts to put it right), then each field's first error."""
     visible = form.visible_fields()
     first_href = f"#{visible[0].id_for_label}" if visible and visible[0].id_for_label else ""
-    items = [{"text": message, "href": first_href} for message in form.non_field_errors()]
+    items = [{"text": message, "href": first_href} for message in _messages(form.non_field_errors())]
     for field in form.hidden_fields():
-        items.extend({"text": message, "href": first_href} for message in field.errors)
+        items.extend({"text": message, "href": first_href} for message in _messages(field.errors))
     for field in visible:
         if field.errors:
             href = f"#{field.id_for_label}" if field.id_for_label else ""
-            items.append({"text": field.errors[0], "href": href})
+            items.append({"text": _messages(field.errors)[0], "href": href})
     return items
 
 
@@ -150,7 +160,8 @@ class SignInForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # returns self.cleaned_data (django-stubs allows None, for subclasses)
+        cleaned = self.cleaned_data
         email = cleaned.get("email")
         password = cleaned.get("password")
         if email and password:

@@ -7,6 +7,7 @@ professional record; caching it on the request means a page asks the database fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.http import HttpRequest
 
@@ -30,7 +31,7 @@ def signed_in_professional(request: HttpRequest) -> Professional | None:
         user = getattr(request, "user", None)
         professional = professional_for_user(user) if user is not None else None
         setattr(request, _CACHE_ATTRIBUTE, professional)
-    return request.__dict__[_CACHE_ATTRIBUTE]
+    return cast("Professional | None", request.__dict__[_CACHE_ATTRIBUTE])
 
 
 def signed_in_person(request: HttpRequest) -> SignedInPerson | None:

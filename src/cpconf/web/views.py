@@ -18,7 +18,9 @@ from cpconf.web.identity import signed_in_professional
 class SignInView(LoginView):
     """Django's sign-in view (safe ``next`` handling, session key rotation) with our form and page."""
 
-    form_class = SignInForm
+    # LoginView only needs a form that takes the request and has get_user(); django-stubs insists on
+    # an AuthenticationForm subclass, which would bring its username field and messages.
+    form_class = SignInForm  # type: ignore[assignment]
     template_name = "web/sign_in.html"
     redirect_authenticated_user = True
 
