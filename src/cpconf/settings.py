@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cpconf.web",
     "cpconf.people",
+    "cpconf.access",
 ]
 
 MIDDLEWARE = [

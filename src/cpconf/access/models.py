@@ -1,0 +1,3 @@
+"""The access log and the audit history."""
+
+from __future__ import annotations
