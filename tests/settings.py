@@ -12,3 +12,5 @@ from cpconf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Lockout would let one test's wrong passwords refuse another's sign-in; the lockout tests turn it on.
+AXES_ENABLED = False

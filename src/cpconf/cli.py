@@ -29,6 +29,7 @@ Running the service (Django's commands, for example):
   cpconf createsuperuser  add an administrator
   cpconf check --deploy   check production settings
   cpconf db_worker        run background work
+  cpconf audit verify     prove the access log and audit history have not been changed
 """
 
 

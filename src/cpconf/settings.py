@@ -8,6 +8,7 @@ plain-HTTP cookies so that the product runs on a laptop; production refuses to s
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 # The published key for demos and tests. It is public, so production refuses it.
 DEMO_SECRET_KEY = "cpconf-demo-secret-key-public-never-use-in-production-0123456789"  # noqa: S105
+# The published key that signs the demo's audit history. It is public too, so production refuses it.
+DEMO_AUDIT_KEY = "cpconf-demo-audit-key-public-never-use-in-production-9876543210"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -85,6 +88,29 @@ if SECRET_KEY == DEMO_SECRET_KEY and not (DEMO or DEBUG):
         "long random value."
     )
 
+# The key that signs the access log and audit history (docs/audit.md). It lives outside the database,
+# so that someone who can change the database cannot rewrite the history and re-sign it. Retired keys
+# are kept (comma-separated) so that entries they signed still verify after a rotation.
+CPCONF_AUDIT_KEY = env_str("CPCONF_AUDIT_KEY", DEMO_AUDIT_KEY if (DEMO or DEBUG) else "")
+CPCONF_AUDIT_OLD_KEYS = [
+    key.strip() for key in env_str("CPCONF_AUDIT_OLD_KEYS", "").split(",") if key.strip()
+]
+if not CPCONF_AUDIT_KEY:
+    raise ImproperlyConfigured(
+        "CPCONF_AUDIT_KEY is not set. Set it to a long random value kept apart from the database (for "
+        "example the output of `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set "
+        "CPCONF_DEMO=1 to run the demo."
+    )
+if DEMO_AUDIT_KEY in {CPCONF_AUDIT_KEY, *CPCONF_AUDIT_OLD_KEYS} and not (DEMO or DEBUG):
+    raise ImproperlyConfigured(
+        "CPCONF_AUDIT_KEY is the published demo key. Production refuses to start with it: set "
+        "CPCONF_AUDIT_KEY to your own long random value."
+    )
+if CPCONF_AUDIT_KEY == SECRET_KEY and not (DEMO or DEBUG):
+    raise ImproperlyConfigured(
+        "CPCONF_AUDIT_KEY must not be the same as SECRET_KEY: give each its own value."
+    )
+
 # Where the zero-set-up SQLite database and uploaded files live.
 DATA_DIR = Path(env_str("CPCONF_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
@@ -100,6 +126,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # Loads each app's rules.py (cpconf.access.rules) at start-up, and gives templates {% test_rule %}.
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "cpconf.web",
     "cpconf.people",
     "cpconf.access",
@@ -112,9 +144,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cpconf.web.middleware.SessionSecurityMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cpconf.web.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cpconf.web.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "cpconf.urls"
@@ -157,6 +194,13 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:signed-out"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Need-to-know rules (cpconf.access.rules) as object permissions; it never authenticates anyone.
+    "rules.permissions.ObjectPermissionBackend",
+]
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -238,7 +282,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The longest a session lasts from sign-in, however busy (enforced by cpconf.web.middleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Seconds without a request after which a session ends (ASVS 7.3.1).
+SESSION_INACTIVITY_TIMEOUT = env_int("SESSION_INACTIVITY_TIMEOUT", 30 * 60)
+if SESSION_INACTIVITY_TIMEOUT < 60 or SESSION_COOKIE_AGE < SESSION_INACTIVITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_INACTIVITY_TIMEOUT must be at least 60 seconds and no more than SESSION_COOKIE_AGE."
+    )
 CSRF_COOKIE_HTTPONLY = True
 _https = not (DEMO or DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _https)
@@ -265,12 +316,54 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Sign-in protection (docs/security.md). django-axes locks a sign-in after AXES_FAILURE_LIMIT wrong
+# passwords for the same email address from the same address, for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+_lockout_minutes = env_int("AXES_COOLOFF_MINUTES", 30)
+if AXES_FAILURE_LIMIT < 1 or _lockout_minutes < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+# The pair, never the email address alone: otherwise anyone could lock a chair out by typing theirs.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on standard error: command errors stay one line
+AXES_USERNAME_CALLABLE = "cpconf.web.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "cpconf.web.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "cpconf.web.views.locked_out"
+# Masked in django-axes' log lines and in the form data it keeps ("password" always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
+# How many proxies that append to X-Forwarded-For stand in front of cpconf (0: clients connect directly).
+CPCONF_PROXY_COUNT = env_int("CPCONF_PROXY_COUNT", 0)
+
+# Two-factor sign-in (ASVS 6.3.3): everyone who can see a child's record confirms a code from an
+# authenticator app. Only the demo, whose people are fictional, may turn it off.
+CPCONF_REQUIRE_TWO_FACTOR = env_bool("CPCONF_REQUIRE_TWO_FACTOR", not DEMO)
+if not CPCONF_REQUIRE_TWO_FACTOR and not DEMO:
+    raise ImproperlyConfigured(
+        "CPCONF_REQUIRE_TWO_FACTOR can be turned off only in the demo (CPCONF_DEMO=1): everyone who "
+        "can see a child's record must sign in with a code from an authenticator app."
+    )
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key or recovery codes
+OTP_TOTP_THROTTLE_FACTOR = 1  # after each wrong code, wait 1, 2, 4, 8... seconds
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# The application log carries no personal data: request logging never includes query strings or the
+# request itself (which holds the form data), and nothing is emailed.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_personal_data": {"()": "cpconf.web.log_filters.WithoutPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["without_personal_data"]}},
+    "loggers": {
+        # Django's own handlers go (no email to ADMINS); its records reach the filtered console.
+        "django": {"handlers": [], "propagate": True},
+        # Filtered where they are logged too, so that any handler added later sees them filtered.
+        "django.request": {"handlers": [], "filters": ["without_personal_data"], "propagate": True},
+        "django.server": {"handlers": [], "filters": ["without_personal_data"], "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
 # The name shown in the header when nobody is signed in (a signed-in user sees their own authority).
 CPCONF_SERVICE_NAME = env_str("CPCONF_SERVICE_NAME", "Child protection conferences")
+OTP_TOTP_ISSUER = CPCONF_SERVICE_NAME  # the name people see beside the code in their authenticator app

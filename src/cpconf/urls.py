@@ -12,4 +12,5 @@ admin.site.index_title = "Authority administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cpconf.web.urls")),
+    path("", include("cpconf.people.urls")),
 ]

@@ -59,6 +59,7 @@ def child_form(authority: Authority, **overrides: str) -> dict[str, str]:
         "upn": "",
         "consistent_child_identifier": "",
         **inline_management("relationships"),
+        **inline_management("allocations"),
     }
     data.update(overrides)
     return data
@@ -104,7 +105,10 @@ class TestWhoMayUseTheAdministration:
         administrator.is_active = False
         administrator.save()
         client.force_login(administrator.user)
-        assert client.get(url("child", "changelist")).status_code == 403
+        response = client.get(url("child", "changelist"))
+        # A closed professional record ends the session: the next request is treated as signed out.
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
 
 
 class TestTheAdministratorManagesTheirOwnAuthority:

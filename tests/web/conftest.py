@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from cpconf.people.models import Professional, Role, User
 from tests.factories import AgencyFactory, AuthorityFactory, ProfessionalFactory, UserFactory
@@ -44,3 +45,16 @@ def closed_account(db: None) -> User:
 def chair_client(client: Client, chair: Professional) -> Client:
     client.force_login(chair.user)
     return client
+
+
+@pytest.fixture
+def two_factor_required(settings: Settings) -> None:
+    """Production's rule: everyone who can see a child's record confirms a code (the test suite runs
+    as the demo, where it is off)."""
+    settings.CPCONF_REQUIRE_TWO_FACTOR = True
+
+
+@pytest.fixture
+def lockout_on(settings: Settings) -> None:
+    """django-axes as in production (the suite turns it off so that tests cannot lock each other out)."""
+    settings.AXES_ENABLED = True

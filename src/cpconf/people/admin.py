@@ -31,9 +31,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from cpconf import clock
+from cpconf.access.admin import AuditedAdmin
 from cpconf.people import identifiers, services
 from cpconf.people.models import (
     Agency,
+    Allocation,
     Authority,
     Child,
     ChildRelationship,
@@ -71,6 +73,7 @@ AUTHORITY_PATHS: dict[type[models.Model], str] = {
     Child: "authority",
     FamilyMember: "authority",
     ChildRelationship: "child__authority",
+    Allocation: "child__authority",
     Household: "authority",
     User: "professional__agency__authority",
 }
@@ -167,8 +170,9 @@ class _AuthorityAccess(_AccessBase):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class AuthorityScopedAdmin[M: models.Model](_AuthorityAccess, admin.ModelAdmin[M]):
-    """A page of records that belong to one authority each."""
+class AuthorityScopedAdmin[M: models.Model](AuditedAdmin, _AuthorityAccess, admin.ModelAdmin[M]):
+    """A page of records that belong to one authority each. Every add, change and delete, its inlines'
+    included, writes an audit history entry in the same transaction (``AuditedAdmin``)."""
 
     if TYPE_CHECKING:
         # _AuthorityAccess.get_queryset returns rows of this page's model.
@@ -428,10 +432,14 @@ class ProfessionalAdmin(AuthorityScopedAdmin[Professional]):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return () if is_superuser(request) else ("sign_in",)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if form.cleaned_data.get("create_sign_in") and obj.user_id is None:
-            services.professional_give_sign_in(professional=obj)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the professional and their roles, so that the audit history reads in that order.
+        super().save_related(request, form, formsets, change)
+        professional = form.instance
+        if form.cleaned_data.get("create_sign_in") and professional.user_id is None:
+            services.professional_give_sign_in(
+                professional=professional, acting_user=cast("User", request.user)
+            )
 
     @admin.display(description="Name", ordering="family_name")
     def full_name(self, professional: Professional) -> str:
@@ -524,6 +532,59 @@ class ChildrenOfFamilyMemberInline(RelationshipInline[FamilyMember]):
     verbose_name_plural = "Children this person is related to"
 
 
+class AllocationsOfChildFormSet(BaseInlineFormSet[Allocation, Child]):
+    """Refuses two rows on the page that allocate the same person in the same role for overlapping dates
+    (each row's own validation only sees the allocations already saved)."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: list[tuple[Any, str, date, date | None]] = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            professional = form.cleaned_data.get("professional")
+            case_role = form.cleaned_data.get("case_role")
+            start = form.cleaned_data.get("start_date")
+            end = form.cleaned_data.get("end_date")
+            if professional is None or not case_role or start is None:
+                continue
+            for other_professional, other_role, other_start, other_end in seen:
+                if (
+                    other_professional == professional
+                    and other_role == case_role
+                    and (other_end is None or other_end >= start)
+                    and (end is None or end >= other_start)
+                ):
+                    form.add_error(
+                        None,
+                        f"{professional.full_name} is allocated twice in this role for overlapping dates: "
+                        "remove one row, or change the dates.",
+                    )
+                    break
+            seen.append((professional, case_role, start, end))
+
+
+class AllocationInline(AuthorityScopedInline, admin.TabularInline[Allocation, Child]):
+    """The professionals allocated to a child. While an allocation is current, someone from another agency
+    may see the child's record (R-AF-5)."""
+
+    model = Allocation
+    formset = AllocationsOfChildFormSet
+    extra = 0
+    fields = ("professional", "case_role", "start_date", "end_date")
+    autocomplete_fields = ("professional",)
+    # An allocation is ended (an end date), never deleted: who worked with the child stays known.
+    authority_administrator_may_delete = False
+    verbose_name = "allocation"
+    verbose_name_plural = (
+        "Allocations: professionals working with this child (someone from another agency can see the "
+        "child's record only while allocated)"
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Allocation]:
+        return super().get_queryset(request).select_related("professional")
+
+
 class IdentifierField(forms.CharField):
     """A national identifier people type with spaces; normalised, then checked by its check digit."""
 
@@ -613,7 +674,7 @@ class ChildAdmin(AuthorityScopedAdmin[Child]):
     list_display = ("full_name", "born_or_due", "age", "nhs_number", "upn", "authority")
     list_filter = (BornOrUnbornFilter, "sex", "authority")
     search_fields = ("given_name", "family_name", "known_as", "nhs_number", "upn")
-    inlines = (FamilyOfChildInline,)
+    inlines = (FamilyOfChildInline, AllocationInline)
     readonly_fields = ("household_list",)
     fieldsets = (
         (None, {"fields": ("authority", "given_name", "family_name", "known_as")}),

@@ -22,6 +22,8 @@ from cpconf.people import identifiers, services
 from cpconf.people.models import (
     AgencyType,
     Authority,
+    CaseRole,
+    Child,
     Ethnicity,
     Professional,
     Relationship,
@@ -353,6 +355,54 @@ HOUSEHOLDS = (
     ),
 )  # fmt: skip
 
+
+@dataclass(frozen=True)
+class DemoAllocation:
+    child: str  # the child's full name ("Unborn baby Fennimore" for an unborn child)
+    professional: str  # "Given Family"
+    case_role: str
+    started_days_ago: int
+    ended_days_ago: int | None = None  # None while current
+
+
+SW, LCPP, TM, AGENCY = (
+    CaseRole.SOCIAL_WORKER,
+    CaseRole.LEAD_CHILD_PROTECTION_PRACTITIONER,
+    CaseRole.TEAM_MANAGER,
+    CaseRole.AGENCY_WORKER,
+)
+
+# R-AF-5 in the demo: social care staff see every child; the health visitor, the midwife and the school's
+# safeguarding lead see only the children allocated to them; the police officer, the GP, the performance
+# analyst and the service account see none (the police officer and the GP will once invited to a conference).
+ALLOCATIONS = (
+    DemoAllocation("Florian Ashcombe", "Thaddeus Ormsby", SW, 140),
+    DemoAllocation("Marigold Ashcombe", "Thaddeus Ormsby", SW, 140),
+    DemoAllocation("Peregrine Ashcombe", "Thaddeus Ormsby", SW, 140),
+    DemoAllocation("Peregrine Ashcombe", "Jocasta Penhallow", AGENCY, 300),
+    DemoAllocation("Florian Ashcombe", "Marisol Quenby", TM, 140),
+    DemoAllocation("Marigold Ashcombe", "Marisol Quenby", TM, 140),
+    DemoAllocation("Peregrine Ashcombe", "Marisol Quenby", TM, 140),
+    DemoAllocation("Wren Draycott", "Niamh Everdell", SW, 60),
+    DemoAllocation("Juniper Pellow", "Niamh Everdell", SW, 60),
+    DemoAllocation("Juniper Pellow", "Jocasta Penhallow", AGENCY, 400, ended_days_ago=45),
+    DemoAllocation("Otis Fennimore", "Bartholomew Ngata-Reeve", LCPP, 30),
+    DemoAllocation("Unborn baby Fennimore", "Bartholomew Ngata-Reeve", LCPP, 30),
+    DemoAllocation("Otis Fennimore", "Jocasta Penhallow", AGENCY, 200),
+    DemoAllocation("Unborn baby Fennimore", "Ravi Templecombe", AGENCY, 30),
+    DemoAllocation("Rufus Sallowby", "Niamh Everdell", SW, 90),
+    DemoAllocation("Ottilie Sallowby", "Niamh Everdell", SW, 90),
+    DemoAllocation("Ottilie Sallowby", "Jocasta Penhallow", AGENCY, 90),
+    DemoAllocation("Unborn baby Roskilly", "Bartholomew Ngata-Reeve", LCPP, 20),
+    DemoAllocation("Unborn baby Roskilly", "Ravi Templecombe", AGENCY, 20),
+    DemoAllocation("Kelechi Amadi-Selwyn", "Thaddeus Ormsby", SW, 50),
+    DemoAllocation("Kelechi Amadi-Selwyn", "Fenella Ashdown-Pryor", AGENCY, 50),
+    DemoAllocation("Ezra Thistlewood", "Fenella Ashdown-Pryor", AGENCY, 365),
+    # A case handed from one social worker to another: the first allocation has ended.
+    DemoAllocation("Kacper Krasowiec", "Thaddeus Ormsby", SW, 200, ended_days_ago=35),
+    DemoAllocation("Kacper Krasowiec", "Niamh Everdell", SW, 34),
+)
+
 # Children of this age and older have started nursery or school, so they have a unique pupil number.
 UPN_FROM_AGE = 3
 PRIMARY_SCHOOL_NUMBER = 2417
@@ -406,8 +456,9 @@ def demo_load() -> bool:
             authority=authority, name=demo_agency.name, agency_type=demo_agency.agency_type
         )
     domains = {demo_agency.key: demo_agency.email_domain for demo_agency in AGENCIES}
+    professionals = {}
     for person in PROFESSIONALS:
-        services.professional_create(
+        professionals[f"{person.given_name} {person.family_name}"] = services.professional_create(
             agency=agencies[person.agency],
             given_name=person.given_name,
             family_name=person.family_name,
@@ -428,6 +479,7 @@ def demo_load() -> bool:
     nhs_serial = 0
     upn_serial = 0
     phone_serial = 0
+    children_by_name: dict[str, Child] = {}
     for household in HOUSEHOLDS:
         adults = {}
         for adult in household.adults:
@@ -478,12 +530,23 @@ def demo_load() -> bool:
                     lives_with_child=lives_with_child,
                 )
             children.append(child)
+            children_by_name[child.full_name] = child
         services.household_create(
             authority=authority,
             name=household.name,
             address=household.address,
             children=children,
             adults=[adults[adult.key] for adult in household.adults if adult.lives_here],
+        )
+    for allocation in ALLOCATIONS:
+        services.allocation_create(
+            child=children_by_name[allocation.child],
+            professional=professionals[allocation.professional],
+            case_role=allocation.case_role,
+            start_date=today - timedelta(days=allocation.started_days_ago),
+            end_date=None
+            if allocation.ended_days_ago is None
+            else today - timedelta(days=allocation.ended_days_ago),
         )
     return True
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -468,3 +468,115 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseRole(models.TextChoices):
+    """What a professional does on a child's case. Not the same list as ``Role``: these are the ways a
+    person is allocated to one child, not what they may do in cpconf."""
+
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    # R-NA-2: the experienced social worker who holds the child protection case.
+    LEAD_CHILD_PROTECTION_PRACTITIONER = (
+        "lead_child_protection_practitioner",
+        "Lead child protection practitioner",
+    )
+    TEAM_MANAGER = "team_manager", "Team manager"
+    # Someone from another agency who works with the child: a health visitor, school nurse, midwife,
+    # teacher, probation officer, family support worker.
+    AGENCY_WORKER = "agency_worker", "Worker from another agency"
+
+
+# The case roles that make someone the child's social worker, for lists that name them.
+SOCIAL_WORKER_CASE_ROLES = (CaseRole.LEAD_CHILD_PROTECTION_PRACTITIONER, CaseRole.SOCIAL_WORKER)
+
+
+class Allocation(models.Model):
+    """A professional allocated to a child, from a start date to an end date (blank while current).
+
+    An allocation is one of the ways a professional from another agency becomes involved with a child,
+    and so may see the child's record (R-AF-5, ``cpconf.access.rules``). It is ended, never deleted, so
+    that who worked with the child stays known.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
+    # PROTECT: professionals are made inactive, never deleted, and the case history keeps them.
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="allocations")
+    case_role = models.CharField("role on the case", max_length=40, choices=CaseRole.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="The last day of the allocation. Leave blank while it is current."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="allocation_ends_after_it_starts",
+                violation_error_message="The end date must be the same as or after the start date.",
+            ),
+            # The database's own guard against the commonest duplicate; clean() refuses every overlap.
+            models.UniqueConstraint(
+                fields=["child", "professional", "case_role"],
+                condition=models.Q(end_date__isnull=True),
+                name="one_current_allocation_per_case_role",
+                violation_error_message="This person is already allocated to this child in this role.",
+            ),
+        ]
+        indexes = [
+            # Need-to-know asks "which children is this professional allocated to now?" on every page.
+            models.Index(fields=["professional", "child", "end_date"], name="allocation_professional"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional.full_name}, {self.get_case_role_display()} for {self.child}"
+
+    def is_current_on(self, day: date) -> bool:
+        """Whether the allocation covers ``day`` (its start and end dates included)."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            # On the administration's page for a new child, the child is not saved yet but is set.
+            child = self.child
+            professional = self.professional
+        except ObjectDoesNotExist:
+            return  # the missing field has its own message
+        # Need-to-know never crosses authorities (R-AF-5), so neither does an allocation.
+        if professional.agency.authority_id != child.authority_id:
+            raise ValidationError(
+                {
+                    "professional": f"{professional.full_name} works for {professional.agency.authority}, "
+                    f"not {child.authority}: choose someone from {child.authority}."
+                }
+            )
+        # A start date left blank is None here (its own message comes from the field).
+        start = cast("date | None", self.start_date)
+        end = self.end_date
+        if start is None or (end is not None and end < start):
+            return  # the dates have their own messages
+        if child._state.adding:
+            return  # a new child has no allocations yet
+        overlapping = (
+            Allocation.objects.filter(child=child, professional=professional, case_role=self.case_role)
+            .exclude(pk=self.pk)
+            .filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=start))
+        )
+        if end is not None:
+            overlapping = overlapping.filter(start_date__lte=end)
+        other = overlapping.order_by("start_date").first()
+        if other is not None:
+            until = "with no end date" if other.end_date is None else f"until {_long_date(other.end_date)}"
+            raise ValidationError(
+                f"{professional.full_name} is already allocated to {child.full_name} as "
+                f"{other.get_case_role_display().lower()} from {_long_date(other.start_date)} {until}. "
+                "End that allocation first, or choose dates that do not overlap."
+            )
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

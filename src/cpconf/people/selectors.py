@@ -1,19 +1,46 @@
-"""Reads of people records. Need-to-know scoping of children arrives with the access rules (cpconf.access)."""
+"""Reads of people records. Which children a person may see is decided in ``cpconf.access`` (R-AF-5)."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 
 from cpconf.people.models import Professional, User
 
+# Where professional_for_user keeps its answer on the user object. Django loads request.user afresh for
+# every request, so the answer lives exactly as long as one request: the header, the page and the
+# access rules share one load, and a change of role or a leaver's closed record counts from the next
+# request (ASVS 8.3.2).
+_CACHE_ATTRIBUTE = "_cpconf_professional"
+
 
 def professional_for_user(user: User | AnonymousUser) -> Professional | None:
-    """The signed-in person's professional record with agency and authority, in one query; None if absent."""
+    """The signed-in person's active professional record with agency, authority and roles, loaded once per
+    user object (one query and one for the roles); None if absent or inactive."""
     if not user.is_authenticated:
         return None
-    return (
-        Professional.objects.select_related("agency__authority")
-        .prefetch_related("roles")
-        .filter(user=user, is_active=True)
-        .first()
-    )
+    # getattr and setattr, not __dict__: request.user is a lazy wrapper that passes them to the user.
+    if not hasattr(user, _CACHE_ATTRIBUTE):
+        setattr(
+            user,
+            _CACHE_ATTRIBUTE,
+            Professional.objects.select_related("agency__authority")
+            .prefetch_related("roles")
+            .filter(user=user, is_active=True)
+            .first(),
+        )
+    return cast("Professional | None", getattr(user, _CACHE_ATTRIBUTE))
+
+
+def professional_for_user_forget(user: User | AnonymousUser) -> None:
+    """Forget the record loaded for ``user``, for code that keeps one user object across a change of roles
+    (tests; a long-running command)."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def has_closed_professional_record(user: User) -> bool:
+    """Whether the person's professional record has been made inactive (they have left): their account is
+    closed even though the user row is still active (ASVS 7.4.2)."""
+    return Professional.objects.filter(user=user, is_active=False).exists()

@@ -3,6 +3,10 @@
 Every function here validates the whole record (``full_clean()``) before saving it, inside one
 transaction, and raises ``ValidationError`` with a message a person can act on. The demo data and
 any future import go through these functions, so they meet the same rules as the administration.
+
+In the same transaction each function writes the audit history entry for every record it adds or
+changes (issue item 5; ``acting_user`` is who did it, None for the system such as the demo loader), so
+the change and its entry commit or roll back together.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
+from cpconf.access.log import audit_record, audit_snapshot
 from cpconf.people import identifiers
 from cpconf.people.models import (
     Agency,
+    Allocation,
     Authority,
     Child,
     ChildRelationship,
@@ -52,45 +58,68 @@ def normalise_upn(value: str) -> str:
         raise ValidationError({"upn": str(error)}) from None
 
 
+def _audit_create(*, acting_user: User | None, instance: models.Model) -> None:
+    """The audit history entry for a record just added (issue item 5)."""
+    audit_record(
+        actor=acting_user, action="create", instance=instance, before=None, after=audit_snapshot(instance)
+    )
+
+
 @transaction.atomic
-def authority_create(*, name: str, slug: str, policy_profile: str, code: str = "") -> Authority:
+def authority_create(
+    *, name: str, slug: str, policy_profile: str, code: str = "", acting_user: User | None = None
+) -> Authority:
     """Add a local authority running under one policy profile (DESIGN principle 2)."""
     authority = Authority(name=name, slug=slug, policy_profile=policy_profile, code=code)
     authority.full_clean()
     authority.save()
+    _audit_create(acting_user=acting_user, instance=authority)
     return authority
 
 
 @transaction.atomic
-def closure_day_add(*, authority: Authority, day: date, reason: str) -> ClosureDay:
+def closure_day_add(
+    *, authority: Authority, day: date, reason: str, acting_user: User | None = None
+) -> ClosureDay:
     """Record a day the authority is closed, so it is not counted as a working day (DOMAIN "wd")."""
     closure_day = ClosureDay(authority=authority, date=day, reason=reason)
     closure_day.full_clean()
     closure_day.save()
+    _audit_create(acting_user=acting_user, instance=closure_day)
     return closure_day
 
 
 @transaction.atomic
-def secure_email_domain_add(*, authority: Authority, domain: str) -> SecureEmailDomain:
+def secure_email_domain_add(
+    *, authority: Authority, domain: str, acting_user: User | None = None
+) -> SecureEmailDomain:
     """Trust an email domain for content about a child (R-AF-5)."""
     secure_domain = SecureEmailDomain(authority=authority, domain=domain.strip().lower())
     secure_domain.full_clean()
     secure_domain.save()
+    _audit_create(acting_user=acting_user, instance=secure_domain)
     return secure_domain
 
 
 @transaction.atomic
-def agency_create(*, authority: Authority, name: str, agency_type: str) -> Agency:
+def agency_create(
+    *, authority: Authority, name: str, agency_type: str, acting_user: User | None = None
+) -> Agency:
     """Add an agency; each health provider service is its own agency for quorum (R-QU-1)."""
     agency = Agency(authority=authority, name=name, agency_type=agency_type)
     agency.full_clean()
     agency.save()
+    _audit_create(acting_user=acting_user, instance=agency)
     return agency
 
 
 @transaction.atomic
 def professional_give_sign_in(
-    *, professional: Professional, password: str | None = None, is_staff: bool = False
+    *,
+    professional: Professional,
+    password: str | None = None,
+    is_staff: bool = False,
+    acting_user: User | None = None,
 ) -> User:
     """Give a professional a sign-in with their work email; without a password they set one later."""
     if professional.user_id is not None:
@@ -112,8 +141,17 @@ def professional_give_sign_in(
         user.set_password(password)
     user.full_clean()
     user.save()
+    _audit_create(acting_user=acting_user, instance=user)
+    before = audit_snapshot(professional)
     professional.user = user
     professional.save(update_fields=["user", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="change",
+        instance=professional,
+        before=before,
+        after=audit_snapshot(professional),
+    )
     return user
 
 
@@ -132,6 +170,7 @@ def professional_create(
     sign_in: bool = False,
     password: str | None = None,
     is_staff: bool = False,
+    acting_user: User | None = None,
 ) -> Professional:
     """Add a professional with their roles, and a sign-in if asked; records social work qualification (R-PL-2)."""
     professional = Professional(
@@ -146,12 +185,16 @@ def professional_create(
     )
     professional.full_clean()
     professional.save()
+    _audit_create(acting_user=acting_user, instance=professional)
     for role in dict.fromkeys(roles):  # keeps the order, drops repeats
         professional_role = ProfessionalRole(professional=professional, role=role)
         professional_role.full_clean()
         professional_role.save()
+        _audit_create(acting_user=acting_user, instance=professional_role)
     if sign_in:
-        professional_give_sign_in(professional=professional, password=password, is_staff=is_staff)
+        professional_give_sign_in(
+            professional=professional, password=password, is_staff=is_staff, acting_user=acting_user
+        )
     return professional
 
 
@@ -169,6 +212,7 @@ def child_create(
     first_language: str = "",
     nhs_number: str = "",
     upn: str = "",
+    acting_user: User | None = None,
 ) -> Child:
     """Add a child, or an unborn child with an expected delivery date (R-CT-3)."""
     child = Child(
@@ -186,6 +230,7 @@ def child_create(
     )
     child.full_clean()
     child.save()
+    _audit_create(acting_user=acting_user, instance=child)
     return child
 
 
@@ -201,6 +246,7 @@ def family_member_create(
     contact_details_confidential: bool = False,
     preferred_language: str = "English",
     interpreter_needed: bool = False,
+    acting_user: User | None = None,
 ) -> FamilyMember:
     """Add a parent, carer or relative; contact details may be kept confidential (R-AF-5)."""
     family_member = FamilyMember(
@@ -216,6 +262,7 @@ def family_member_create(
     )
     family_member.full_clean()
     family_member.save()
+    _audit_create(acting_user=acting_user, instance=family_member)
     return family_member
 
 
@@ -227,6 +274,7 @@ def child_relationship_create(
     relationship: str = Relationship.OTHER,
     parental_responsibility: bool = False,
     lives_with_child: bool = False,
+    acting_user: User | None = None,
 ) -> ChildRelationship:
     """Record how a family member is related to a child and who holds parental responsibility (R-CH-1)."""
     child_relationship = ChildRelationship(
@@ -238,6 +286,7 @@ def child_relationship_create(
     )
     child_relationship.full_clean()
     child_relationship.save()
+    _audit_create(acting_user=acting_user, instance=child_relationship)
     return child_relationship
 
 
@@ -270,6 +319,7 @@ def household_create(
     address: str = "",
     children: Sequence[Child] = (),
     adults: Sequence[FamilyMember] = (),
+    acting_user: User | None = None,
 ) -> Household:
     """Add a household: its children are considered together at a conference (R-CH-1)."""
     household = Household(authority=authority, name=name, address=address)
@@ -278,4 +328,42 @@ def household_create(
     household.save()
     household.children.set(children)
     household.adults.set(adults)
+    _audit_create(acting_user=acting_user, instance=household)
     return household
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    child: Child,
+    professional: Professional,
+    case_role: str,
+    start_date: date,
+    end_date: date | None = None,
+    acting_user: User | None = None,
+) -> Allocation:
+    """Allocate a professional to a child: while current, it lets them see the child's record (R-AF-5)."""
+    allocation = Allocation(
+        child=child, professional=professional, case_role=case_role, start_date=start_date, end_date=end_date
+    )
+    allocation.full_clean()
+    allocation.save()
+    _audit_create(acting_user=acting_user, instance=allocation)
+    return allocation
+
+
+@transaction.atomic
+def allocation_end(*, allocation: Allocation, end_date: date, acting_user: User | None = None) -> Allocation:
+    """End an allocation on ``end_date`` (its last day); from the day after it no longer gives access (R-AF-5)."""
+    before = audit_snapshot(allocation)
+    allocation.end_date = end_date
+    allocation.full_clean()
+    allocation.save(update_fields=["end_date", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="change",
+        instance=allocation,
+        before=before,
+        after=audit_snapshot(allocation),
+    )
+    return allocation

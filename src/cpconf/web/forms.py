@@ -1,4 +1,4 @@
-"""GOV.UK form rendering, and the sign-in form.
+"""GOV.UK form rendering, the sign-in form, and the forms for a code from an authenticator app.
 
 ``FORM_RENDERER = "cpconf.web.forms.GovukFormRenderer"`` makes ``{{ form }}`` render GOV.UK form
 groups: a label, the hint (the field's ``help_text``), the error message with its visually hidden
@@ -23,6 +23,8 @@ from django.forms.utils import ErrorList
 from django.http import HttpRequest
 
 from cpconf.people.models import User
+from cpconf.people.selectors import has_closed_professional_record
+from cpconf.web.two_factor import is_app_code, is_recovery_code, normalise_code
 
 # Widget type (BoundField.widget_type) → the field template that ports its GOV.UK component.
 _FIELD_TEMPLATES = {
@@ -171,8 +173,77 @@ class SignInForm(forms.Form):
             # account alike (ModelBackend refuses inactive users), so all three get the same message.
             if user is None:
                 raise forms.ValidationError(self.WRONG_PAIR, code="invalid_login")
+            # Someone whose professional record was closed has left: their account is closed too.
+            if has_closed_professional_record(user):
+                raise forms.ValidationError(self.WRONG_PAIR, code="invalid_login")
             self.user_cache = user
         return cleaned
 
     def get_user(self) -> User | None:
         return self.user_cache
+
+
+class CodeField(forms.CharField):
+    """A one-time code: a text input with the spacing GOV.UK uses for codes. Its label can be the page's
+    heading (``is_page_heading``) or a heading-sized label (``label_classes``)."""
+
+    def __init__(self, *, label_classes: str = "", is_page_heading: bool = False, **kwargs: Any) -> None:
+        self.label_classes = label_classes
+        self.is_page_heading = is_page_heading
+        kwargs.setdefault("template_name", "web/forms/code.html")
+        super().__init__(**kwargs)
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """Setting up an authenticator app: the first code it shows proves it has the right key."""
+
+    code = CodeField(
+        label="Enter the 6-digit code from your authenticator app",
+        label_classes="govuk-label--m",
+        help_text="The app shows a new code every 30 seconds.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-5 govuk-input--extra-letter-spacing",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not is_app_code(code):
+            raise forms.ValidationError("The code must be 6 numbers", code="format")
+        return code
+
+
+class TwoFactorCodeForm(forms.Form):
+    """Signing in: a code from the person's app, or one of their recovery codes."""
+
+    code = CodeField(
+        label="Enter the code from your authenticator app",
+        is_page_heading=True,
+        label_classes="govuk-label--l",
+        help_text="Open your authenticator app to see your 6-digit code. If you cannot use your app, "
+        "enter one of your recovery codes instead.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app, or a recovery code"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-10 govuk-input--extra-letter-spacing",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not (is_app_code(code) or is_recovery_code(code)):
+            raise forms.ValidationError(
+                "Enter the 6-digit code from your app, or a recovery code of 8 letters and numbers",
+                code="format",
+            )
+        return code

@@ -1,20 +1,18 @@
 """Who is signed in: their professional record, loaded once per request.
 
-The header (through the context processor) and the page's own view both need the signed-in person's
-professional record; caching it on the request means a page asks the database for it once.
+The header (through the context processor), the page's own view and the access rules all need the
+signed-in person's professional record; ``professional_for_user`` keeps it on the request's user object,
+so a page asks the database for it once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from django.http import HttpRequest
 
 from cpconf.people.models import Professional
 from cpconf.people.selectors import professional_for_user
-
-_CACHE_ATTRIBUTE = "_cpconf_signed_in_professional"
 
 
 @dataclass(frozen=True)
@@ -27,11 +25,8 @@ class SignedInPerson:
 
 def signed_in_professional(request: HttpRequest) -> Professional | None:
     """The signed-in person's active professional record (with agency, authority and roles), or None."""
-    if _CACHE_ATTRIBUTE not in request.__dict__:
-        user = getattr(request, "user", None)
-        professional = professional_for_user(user) if user is not None else None
-        setattr(request, _CACHE_ATTRIBUTE, professional)
-    return cast("Professional | None", request.__dict__[_CACHE_ATTRIBUTE])
+    user = getattr(request, "user", None)
+    return None if user is None else professional_for_user(user)
 
 
 def signed_in_person(request: HttpRequest) -> SignedInPerson | None:

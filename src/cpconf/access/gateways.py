@@ -1,0 +1,148 @@
+"""The access gateways: the only ways a view, an API handler or a command obtains a child's record.
+
+Each gateway decides with the rules (``cpconf.access.rules``), writes exactly one access-log row for the
+read or for the refusal (``cpconf.access.log``), and then returns the record or refuses. A child that
+does not exist and a child the person may not see look the same from outside: ``Http404`` with the same
+message, so a guessed identifier tells nobody whether a child exists (IDOR; security note §3.2). The log
+row says which it was.
+
+Transactions: a refusal is written in a transaction of its own that commits before the gateway raises,
+so the row survives whatever the exception then unwinds. That needs the gateway to be called outside any
+``transaction.atomic`` block (check first, then open the transaction: Wagtail's actions). Called inside
+one, a refusal raises ``RuntimeError`` instead of losing its row quietly. An allowed read is written in
+the caller's transaction, if any, and commits or rolls back with the read it records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import NoReturn
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from cpconf.access.log import access_history_for_child, access_record
+from cpconf.access.models import AccessEntry
+from cpconf.access.rules import SEE_CHILDREN, VIEW_CHILD, VIEW_CHILD_ACCESS_HISTORY, may
+from cpconf.access.selectors import child_lookup, children_visible_to
+from cpconf.people.models import Child, User
+
+# What each gateway logs as "what" was read.
+CHILD_RECORD = "child-record"
+CHILD_LIST = "child-list"
+ACCESS_HISTORY = "access-history"
+
+# Why a refusal happened, for the log only: never shown to the person refused.
+NO_SUCH_CHILD = "No child has this identifier."
+NOT_ALLOWED = "Not allowed: not involved with this child, or not permitted to see this."
+
+# The one message for "missing" and "not yours".
+NOT_FOUND_MESSAGE = "There is no child record here, or you do not have access to it."
+
+
+def _refuse(
+    *,
+    user: User | AnonymousUser,
+    what: str,
+    reason: str,
+    request: HttpRequest | None,
+    child: Child | None = None,
+    object_id: uuid.UUID | None = None,
+) -> None:
+    """Log a refused attempt, committed before the caller raises (see the module docstring)."""
+    # durable=True: refuses to run nested, where a rollback would take the row with it.
+    with transaction.atomic(durable=True):
+        access_record(
+            user=user,
+            what=what,
+            child=child,
+            object_id=object_id,
+            reason=reason,
+            allowed=False,
+            request=request,
+        )
+
+
+def _not_found(
+    *,
+    user: User | AnonymousUser,
+    what: str,
+    reason: str,
+    request: HttpRequest | None,
+    child: Child | None = None,
+    object_id: uuid.UUID | None = None,
+) -> NoReturn:
+    _refuse(user=user, what=what, reason=reason, request=request, child=child, object_id=object_id)
+    raise Http404(NOT_FOUND_MESSAGE)
+
+
+def child_for(
+    user: User | AnonymousUser,
+    public_id: uuid.UUID,
+    *,
+    what: str = CHILD_RECORD,
+    request: HttpRequest | None = None,
+) -> Child:
+    """The child with this public identifier, if ``user`` may see their record (R-AF-5); logged either way.
+
+    Raises ``Http404`` alike for a child who does not exist and one the person may not see.
+    """
+    child = child_lookup(public_id)
+    # A guessed or mistyped identifier: logged with the identifier tried, since there is no child.
+    if child is None:
+        _not_found(user=user, what=what, reason=NO_SUCH_CHILD, request=request, object_id=public_id)
+    # Not this person's to see (another authority, not involved, no role): logged against the child, so
+    # the child's authority sees the attempt in "Who has seen this record".
+    if not may(user, VIEW_CHILD, child):
+        _not_found(user=user, what=what, reason=NOT_ALLOWED, request=request, child=child)
+    access_record(user=user, what=what, child=child, allowed=True, request=request)
+    return child
+
+
+def children_for(
+    user: User | AnonymousUser, *, search: str = "", request: HttpRequest | None = None
+) -> QuerySet[Child]:
+    """The children ``user`` may see, for a list (R-AF-5); one log row for the list, allowed or refused.
+
+    Raises ``PermissionDenied`` for someone whose roles show no child's record (a performance analyst,
+    a service account, a superuser): the page exists, so there is nothing to hide by a 404.
+    """
+    # Not someone who works with children: the list is not for them (403, logged).
+    if not may(user, SEE_CHILDREN):
+        _refuse(user=user, what=CHILD_LIST, reason=NOT_ALLOWED, request=request)
+        raise PermissionDenied("Your roles do not include seeing children's records.")
+    # The words searched for are not logged: they may be a child's name (the log keeps no names).
+    access_record(
+        user=user,
+        what=CHILD_LIST,
+        reason="Searched by name." if search.strip() else "",
+        allowed=True,
+        request=request,
+    )
+    return children_visible_to(user, search=search)
+
+
+def child_access_history_for(
+    user: User | AnonymousUser, public_id: uuid.UUID, *, request: HttpRequest | None = None
+) -> tuple[Child, QuerySet[AccessEntry]]:
+    """Who has seen (or tried to see) this child's record, for the child's team and safeguarding managers.
+
+    ``Http404`` if the person may not see the child at all (as ``child_for``); ``PermissionDenied`` if
+    they may see the child but not the history. Logged once either way, itself as a read of the child.
+    """
+    child = child_lookup(public_id)
+    # A guessed identifier, as in child_for.
+    if child is None:
+        _not_found(user=user, what=ACCESS_HISTORY, reason=NO_SUCH_CHILD, request=request, object_id=public_id)
+    # Not allowed to see the child: the history does not admit the child exists either.
+    if not may(user, VIEW_CHILD, child):
+        _not_found(user=user, what=ACCESS_HISTORY, reason=NOT_ALLOWED, request=request, child=child)
+    # Allowed to see the child but not who else has: only their managers answer for that (403, logged).
+    if not may(user, VIEW_CHILD_ACCESS_HISTORY, child):
+        _refuse(user=user, what=ACCESS_HISTORY, reason=NOT_ALLOWED, request=request, child=child)
+        raise PermissionDenied("Only team managers and safeguarding managers can see who has seen a record.")
+    access_record(user=user, what=ACCESS_HISTORY, child=child, allowed=True, request=request)
+    return child, access_history_for_child(child)

@@ -1,0 +1,264 @@
+"""Need-to-know (R-AF-5): who may see which child's record, written once.
+
+Every rule here comes in two forms that must always agree: a ``rules`` predicate that decides for one
+child (``may(user, VIEW_CHILD, child)``) and its twin ``Q()`` filter that selects every child a person
+may see (``visible_children_filter(user)``), because ``rules`` cannot filter a queryset. A property test
+(tests/access/test_rules.py) checks that they agree for random people, roles and allocations.
+
+Who sees what:
+
+* **Social care staff** of an authority see all of that authority's children. Social care staff means
+  someone who works for an agency of type "children's social care" *and* holds one of the social care
+  roles (``SOCIAL_CARE_ROLES``). Both facts are needed, so that one wrong tick (a chair's role given to a
+  police officer, or a social care business-support worker with no role) does not open every child.
+* **Anyone else who works with children** (``CASE_ROLES``: an agency professional, or someone with a
+  social care role outside children's social care) sees a child only while involved with that child:
+  today, while allocated to the child (``people.Allocation``, its start and end dates included). The
+  conferences and plans features add two more ways, at the marked extension points below.
+* **Nobody** sees another authority's children, whatever their roles or allocations.
+* A **performance analyst** sees aggregate figures only: the role gives no child's record. A **service
+  account** is a machine identity for the API and sees nothing through the pages, whatever other roles
+  it holds (an account that is both a machine and a person is a mistake, so it gets the lesser).
+* A **superuser** administers the system and does not browse children's records through the service
+  (security note §3.1: "sysadmin, no case access by default"); they have the administration pages.
+* Someone **signed out**, whose account is inactive, who has **no professional record**, or whose record
+  is **inactive** (they have left) sees nothing.
+
+Ask ``may(user, permission, obj)``, never ``user.has_perm(...)``: Django answers ``True`` for every active
+superuser before it asks any backend, which would hand a superuser every child. (The permissions are
+also registered with ``rules``' ObjectPermissionBackend, so ``has_perm`` agrees for everyone else.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
+from rules.permissions import has_perm, set_perm
+from rules.predicates import predicate
+from rules.rulesets import set_rule
+
+from cpconf import clock
+from cpconf.people.models import AgencyType, Allocation, Child, Professional, Role, User
+from cpconf.people.selectors import professional_for_user
+
+# The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
+SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
+VIEW_CHILD = "access.view_child"  # see this child's record
+VIEW_CONFIDENTIAL_CONTACT_DETAILS = "access.view_confidential_contact_details"  # of this child's family
+VIEW_CHILD_ACCESS_HISTORY = "access.view_child_access_history"  # who has seen this child's record
+
+# The roles of an authority's children's social care staff. The authority administrator is one: they
+# keep the authority's children and families up to date in the administration already, so hiding the
+# same records from them in the service would protect nothing.
+SOCIAL_CARE_ROLES = frozenset(
+    {
+        Role.AUTHORITY_ADMINISTRATOR,
+        Role.CONFERENCE_COORDINATOR,
+        Role.CHAIR,
+        Role.MINUTE_TAKER,
+        Role.TEAM_MANAGER,
+        Role.SOCIAL_WORKER,
+        Role.LEAD_CHILD_PROTECTION_PRACTITIONER,
+        Role.SAFEGUARDING_MANAGER,
+    }
+)
+# The roles of people who work with individual children, and so may see a child they are involved with.
+# Not the performance analyst (figures only) nor the service account (no person).
+CASE_ROLES = SOCIAL_CARE_ROLES | {Role.AGENCY_PROFESSIONAL}
+# Who may see who has seen a child's record: the managers who answer for the team's use of it.
+ACCESS_HISTORY_ROLES = frozenset({Role.TEAM_MANAGER, Role.SAFEGUARDING_MANAGER})
+
+# A filter that matches no child: Django runs no query for it at all.
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the rules need to know about the person asking, loaded once per request."""
+
+    user: User | AnonymousUser
+    professional: Professional | None
+    roles: frozenset[str]
+
+    @property
+    def authority_id(self) -> int | None:
+        return None if self.professional is None else self.professional.agency.authority_id
+
+
+def actor_for(user: User | AnonymousUser) -> Actor:
+    """The person asking, with their active professional record and roles (shared with the page header,
+    see ``professional_for_user``)."""
+    professional = professional_for_user(user)
+    roles = frozenset() if professional is None else frozenset(held.role for held in professional.roles.all())
+    return Actor(user=user, professional=professional, roles=roles)
+
+
+# What is true of the person, whichever child they ask about. Each is a plain function of the Actor,
+# used by the predicates below and by the filters, so that both say the same.
+
+
+def _is_signed_in(actor: Actor) -> bool:
+    # An inactive account cannot sign in, but a session may outlive the change: check again here.
+    return bool(actor.user.is_authenticated and actor.user.is_active)
+
+
+def _is_superuser(actor: Actor) -> bool:
+    return bool(actor.user.is_superuser)
+
+
+def _has_active_professional_record(actor: Actor) -> bool:
+    # professional_for_user returns only an active record, so a leaver has none.
+    return actor.professional is not None
+
+
+def _is_service_account(actor: Actor) -> bool:
+    return Role.SERVICE_ACCOUNT in actor.roles
+
+
+def _is_social_care_staff(actor: Actor) -> bool:
+    # Both the agency and a role (see the module docstring): either alone is one tick away from a mistake.
+    return (
+        actor.professional is not None
+        and actor.professional.agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE
+        and bool(actor.roles & SOCIAL_CARE_ROLES)
+    )
+
+
+def _works_with_children(actor: Actor) -> bool:
+    return bool(actor.roles & CASE_ROLES)
+
+
+def _manages_use_of_records(actor: Actor) -> bool:
+    return bool(actor.roles & ACCESS_HISTORY_ROLES)
+
+
+def _may_see_any_child(actor: Actor) -> bool:
+    """The conditions on the person alone: if any fails they see no child at all."""
+    # Signed out, or the account was made inactive.
+    if not _is_signed_in(actor):
+        return False
+    # A superuser administers the system; children's records are for the people who work with them.
+    if _is_superuser(actor):
+        return False
+    # No professional record, or an inactive one (they have left): no authority, so no children.
+    if not _has_active_professional_record(actor):
+        return False
+    # A machine identity never sees a record through the pages, whatever other roles it holds.
+    if _is_service_account(actor):
+        return False
+    # Only someone who works with children: not a performance analyst (figures only), nor no role.
+    return _works_with_children(actor)
+
+
+# What is true of the person and one child: each filter is the twin of the predicate below it.
+
+
+def _same_authority_filter(actor: Actor) -> Q:
+    return Q(authority_id=actor.authority_id)
+
+
+def _allocated_filter(actor: Actor) -> Q:
+    """Children the person is allocated to today (the allocation's start and end dates included)."""
+    today = clock.today()
+    current = Allocation.objects.filter(
+        child=OuterRef("pk"), professional=actor.professional, start_date__lte=today
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Q(Exists(current))
+
+
+# R-AF-5: the ways someone who is not social care staff becomes involved with a child. Each filter
+# selects the children the person is involved with in that way.
+#
+# EXTENSION POINT (conferences): "invited to one of the child's conferences" adds a filter here, e.g.
+#     Q(Exists(Invitation.objects.filter(conference__children=OuterRef("pk"), professional=..., ...)))
+# EXTENSION POINT (plans): "a member of the child's core group" adds another, for while the plan lasts.
+# Each new way needs rows in the property test (tests/access/test_rules.py) and a persona that uses it.
+INVOLVEMENT_FILTERS = (_allocated_filter,)
+
+
+def _involved_filter(actor: Actor) -> Q:
+    involved = NOTHING
+    for involvement in INVOLVEMENT_FILTERS:
+        involved |= involvement(actor)
+    return involved
+
+
+def visible_children_filter(user: User | AnonymousUser) -> Q:
+    """The children ``user`` may see, as a filter on Child: the twin of the ``VIEW_CHILD`` predicate."""
+    actor = actor_for(user)
+    if not _may_see_any_child(actor):
+        return NOTHING
+    # Nobody sees another authority's children (R-AF-5).
+    same_authority = _same_authority_filter(actor)
+    # Social care staff see all of their authority's children.
+    if _is_social_care_staff(actor):
+        return same_authority
+    # Anyone else who works with children sees those they are involved with.
+    return same_authority & _involved_filter(actor)
+
+
+# The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
+
+
+def _actor(user: Any) -> Actor:
+    return actor_for(user if user is not None else AnonymousUser())
+
+
+@predicate
+def may_see_any_child(user: Any) -> bool:
+    return _may_see_any_child(_actor(user))
+
+
+@predicate
+def is_social_care_staff(user: Any) -> bool:
+    return _is_social_care_staff(_actor(user))
+
+
+@predicate
+def manages_use_of_records(user: Any) -> bool:
+    return _manages_use_of_records(_actor(user))
+
+
+@predicate
+def belongs_to_childs_authority(user: Any, child: Child | None) -> bool:
+    # Twin of _same_authority_filter.
+    actor = _actor(user)
+    return child is not None and actor.authority_id is not None and child.authority_id == actor.authority_id
+
+
+@predicate
+def is_involved_with_child(user: Any, child: Child | None) -> bool:
+    # Twin of _involved_filter: the same filter, asked of this one child (one query).
+    if child is None or child.pk is None:
+        return False
+    actor = _actor(user)
+    return Child.objects.filter(pk=child.pk).filter(_involved_filter(actor)).exists()
+
+
+view_child = may_see_any_child & belongs_to_childs_authority & (is_social_care_staff | is_involved_with_child)
+
+PERMISSIONS = {
+    SEE_CHILDREN: may_see_any_child,
+    VIEW_CHILD: view_child,
+    # Confidential addresses, phone numbers and emails (after domestic abuse, for example) stay with
+    # social care; an agency professional sees that they are withheld (security note §0: deny by default).
+    # (The cheap checks of the person come first: rules stops at the first that fails.)
+    VIEW_CONFIDENTIAL_CONTACT_DETAILS: is_social_care_staff & view_child,
+    VIEW_CHILD_ACCESS_HISTORY: is_social_care_staff & manages_use_of_records & view_child,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    # As a permission for rules' ObjectPermissionBackend (user.has_perm), and as a rule for templates'
+    # {% test_rule %}, which (unlike {% has_perm %}) does not let every superuser through.
+    set_perm(_name, _predicate)
+    set_rule(_name, _predicate)
+
+
+def may(user: User | AnonymousUser, permission: str, obj: Child | None = None) -> bool:
+    """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"{permission!r} is not a cpconf.access permission.")
+    return bool(has_perm(permission, user, obj))

@@ -1,0 +1,206 @@
+"""Reads of children's records, scoped by the person asking (DESIGN principle 4, R-AF-5).
+
+Views never call these for a child they were not given by a gateway (``cpconf.access.gateways``): the
+gateways decide and log; these load what a page shows, in a fixed number of queries whatever the data,
+and leave out what the person may not see (confidential contact details are not blanked in a template:
+they never reach it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+
+from cpconf import clock
+from cpconf.access.rules import (
+    VIEW_CHILD_ACCESS_HISTORY,
+    VIEW_CONFIDENTIAL_CONTACT_DETAILS,
+    may,
+    visible_children_filter,
+)
+from cpconf.people.models import (
+    SOCIAL_WORKER_CASE_ROLES,
+    Allocation,
+    Child,
+    ChildRelationship,
+    Household,
+    User,
+)
+
+# How long a name search may be: longer input is cut, not refused.
+SEARCH_MAX_LENGTH = 100
+
+
+def _current_allocations() -> QuerySet[Allocation]:
+    """Allocations that cover today, of people who have not left (someone who has left is no longer
+    anyone's social worker, even before their allocations are ended)."""
+    today = clock.today()
+    return Allocation.objects.filter(start_date__lte=today, professional__is_active=True).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def children_visible_to(user: User | AnonymousUser, *, search: str = "") -> QuerySet[Child]:
+    """The children ``user`` may see (R-AF-5), by family name, optionally those whose names contain every
+    word of ``search``; with their households and allocated social workers loaded (three queries a page)."""
+    children = Child.objects.filter(visible_children_filter(user))
+    for word in search[:SEARCH_MAX_LENGTH].split():
+        children = children.filter(
+            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(known_as__icontains=word)
+        )
+    social_workers = (
+        _current_allocations()
+        .filter(case_role__in=SOCIAL_WORKER_CASE_ROLES)
+        .select_related("professional")
+        .order_by("case_role", "start_date", "pk")  # the lead practitioner first, then the longest-serving
+    )
+    return children.prefetch_related(
+        Prefetch("households", queryset=Household.objects.only("pk", "name")),
+        Prefetch("allocations", queryset=social_workers, to_attr="current_social_workers"),
+    ).order_by("family_name", "given_name", "pk")
+
+
+def child_lookup(public_id: uuid.UUID) -> Child | None:
+    """The child with this public identifier, whoever may see it. For ``cpconf.access.gateways`` only:
+    everything else gets a child from a gateway, which decides whether the person may see it."""
+    return Child.objects.select_related("authority").filter(public_id=public_id).first()
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    phone: str
+    email: str
+    address: str
+
+    def __bool__(self) -> bool:
+        return bool(self.phone or self.email or self.address)
+
+
+@dataclass(frozen=True)
+class FamilyMemberRow:
+    """A parent, carer or relative as the person asking may see them. ``contact`` is None when withheld."""
+
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    lives_with_child: bool
+    preferred_language: str
+    interpreter_needed: bool
+    contact_confidential: bool
+    contact: ContactDetails | None
+
+
+@dataclass(frozen=True)
+class HouseholdChild:
+    name: str
+    date_of_birth: date | None
+    expected_delivery_date: date | None
+    # Set only when the person may see that child's record too, for a link to it.
+    public_id: uuid.UUID | None
+    is_this_child: bool
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    name: str
+    # None when withheld: the household includes someone whose contact details are confidential.
+    address: str | None
+    children: list[HouseholdChild]
+    adults: list[str]
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    """What the child's record page shows to one person (R-AF-5; R-CH-1 for the households)."""
+
+    child: Child
+    family: list[FamilyMemberRow]
+    households: list[HouseholdRow]
+    allocations: list[Allocation]
+    may_see_confidential_contact_details: bool
+    may_see_access_history: bool
+
+
+def child_record_for(user: User | AnonymousUser, child: Child) -> ChildRecord:
+    """The record of a child that ``user`` was given by ``gateways.child_for``, without what they may not
+    see: confidential contact details, and links to other children they may not see."""
+    confidential_allowed = may(user, VIEW_CONFIDENTIAL_CONTACT_DETAILS, child)
+    # R-CH-1: the child's brothers and sisters are shown; each links to their record if the person may see it.
+    sibling_is_visible = Case(When(visible_children_filter(user), then=Value(True)), default=Value(False))
+    households = Household.objects.filter(children=child).prefetch_related(
+        Prefetch(
+            "children",
+            queryset=Child.objects.annotate(
+                visible_to_user=Case(
+                    When(pk=child.pk, then=Value(True)),
+                    default=sibling_is_visible,
+                    output_field=BooleanField(),
+                )
+            ).order_by("date_of_birth", "expected_delivery_date", "pk"),
+        ),
+        "adults",
+    )
+    relationships = (
+        ChildRelationship.objects.filter(child=child)
+        .select_related("family_member")
+        .order_by("-parental_responsibility", "family_member__family_name", "family_member__given_name")
+    )
+    allocations = list(
+        _current_allocations()
+        .filter(child=child)
+        .select_related("professional__agency")
+        .order_by("case_role", "start_date", "pk")
+    )
+
+    household_rows = []
+    for household in households:
+        adults = list(household.adults.all())
+        # A confidential address may be the household's own: withhold it with theirs.
+        address_withheld = not confidential_allowed and any(a.contact_details_confidential for a in adults)
+        household_rows.append(
+            HouseholdRow(
+                name=household.name,
+                address=None if address_withheld else household.address,
+                children=[
+                    HouseholdChild(
+                        name=member.full_name,
+                        date_of_birth=member.date_of_birth,
+                        expected_delivery_date=member.expected_delivery_date,
+                        public_id=member.public_id if getattr(member, "visible_to_user", False) else None,
+                        is_this_child=member.pk == child.pk,
+                    )
+                    for member in household.children.all()
+                ],
+                adults=[adult.full_name for adult in adults],
+            )
+        )
+
+    family_rows = []
+    for relationship in relationships:
+        member = relationship.family_member
+        withheld = member.contact_details_confidential and not confidential_allowed
+        family_rows.append(
+            FamilyMemberRow(
+                name=member.full_name,
+                relationship=relationship.get_relationship_display(),
+                parental_responsibility=relationship.parental_responsibility,
+                lives_with_child=relationship.lives_with_child,
+                preferred_language=member.preferred_language,
+                interpreter_needed=member.interpreter_needed,
+                contact_confidential=member.contact_details_confidential,
+                contact=None if withheld else ContactDetails(member.phone, member.email, member.address),
+            )
+        )
+
+    return ChildRecord(
+        child=child,
+        family=family_rows,
+        households=household_rows,
+        allocations=allocations,
+        may_see_confidential_contact_details=confidential_allowed,
+        may_see_access_history=may(user, VIEW_CHILD_ACCESS_HISTORY, child),
+    )

@@ -1,0 +1,153 @@
+"""Pages about children: the list of those a person may see, a child's record, and who has seen it.
+
+Views stay thin: every child comes from an access gateway (``cpconf.access.gateways``), which decides
+need-to-know (R-AF-5) and writes the access log; what a page shows comes from ``cpconf.access.selectors``.
+The helpers here only turn values into the words the pages show.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cpconf import clock
+from cpconf.access import gateways, selectors
+from cpconf.people.models import Child, User
+
+CHILDREN_PER_PAGE = 25
+ACCESS_ENTRIES_PER_PAGE = 50
+# A list shows only the end of an NHS number: enough to tell two children of the same name apart, and
+# no whole identifier on a screen that is shown or printed more widely than one child's record.
+NHS_NUMBER_DIGITS_SHOWN = 3
+
+
+def age_in_words(child: Child, today: date) -> str:
+    """The age as a page shows it: "7", "5 months", "Under 1 month", or "Unborn"."""
+    years = child.age_on(today)
+    if years is None or child.date_of_birth is None:
+        return "Unborn"
+    if years >= 1:
+        return str(years)
+    born = child.date_of_birth
+    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    if months < 1:
+        return "Under 1 month"
+    return "1 month" if months == 1 else f"{months} months"
+
+
+def nhs_number_ending(nhs_number: str) -> str:
+    return f"Ending {nhs_number[-NHS_NUMBER_DIGITS_SHOWN:]}" if nhs_number else "Not recorded"
+
+
+def nhs_number_spaced(nhs_number: str) -> str:
+    """An NHS number as people read it: 3, 3 and 4 digits."""
+    if len(nhs_number) != 10:
+        return nhs_number or "Not recorded"
+    return f"{nhs_number[:3]} {nhs_number[3:6]} {nhs_number[6:]}"
+
+
+# What each kind of read in the access log is, in words (cpconf.access.gateways names them).
+WHAT_IN_WORDS = {
+    gateways.CHILD_RECORD: "The child's record",
+    gateways.ACCESS_HISTORY: "Who has seen this record",
+}
+
+
+def time_in_words(moment: datetime) -> str:
+    """A moment as GOV.UK writes it, in England's time: "25 November 2026 at 3:06pm"."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    when: str
+    who: str
+    email: str
+    what: str
+    allowed: bool
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    child: Child
+    age: str
+    nhs_number: str
+    households: list[str]
+    social_worker: str
+
+
+def _page_range(page: Page[Any]) -> list[int | str]:
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+
+
+def _user(request: HttpRequest) -> User:
+    # login_required has turned away anyone signed out.
+    return cast("User", request.user)
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    """The children the signed-in person may see (R-AF-5), searchable by name."""
+    search = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
+    children = gateways.children_for(_user(request), search=search, request=request)
+    paginator = Paginator(children, CHILDREN_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    today = clock.today()
+    rows = []
+    for child in page.object_list:
+        social_workers = getattr(child, "current_social_workers", [])
+        rows.append(
+            ChildRow(
+                child=child,
+                age=age_in_words(child, today),
+                nhs_number=nhs_number_ending(child.nhs_number),
+                households=[household.name for household in child.households.all()],
+                social_worker=social_workers[0].professional.full_name if social_workers else "Not allocated",
+            )
+        )
+    context = {"page": page, "page_range": _page_range(page), "rows": rows, "search": search}
+    return render(request, "people/child_list.html", context)
+
+
+@login_required
+def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A child's record: details, households, family and the professionals allocated (R-CH-1)."""
+    user = _user(request)
+    child = gateways.child_for(user, public_id, request=request)
+    record = selectors.child_record_for(user, child)
+    context = {
+        "record": record,
+        "child": child,
+        "age": age_in_words(child, clock.today()),
+        "nhs_number": nhs_number_spaced(child.nhs_number),
+    }
+    return render(request, "people/child_detail.html", context)
+
+
+@login_required
+def child_access_history(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Who has seen (or tried to see) this child's record, newest first."""
+    child, entries = gateways.child_access_history_for(_user(request), public_id, request=request)
+    page = Paginator(entries, ACCESS_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        AccessRow(
+            when=time_in_words(entry.recorded_at),
+            who=entry.actor_name or entry.actor_email or "Someone not signed in",
+            email=entry.actor_email if entry.actor_name else "",
+            what=WHAT_IN_WORDS.get(entry.what, entry.what),
+            allowed=entry.allowed,
+        )
+        for entry in page.object_list
+    ]
+    context = {"child": child, "page": page, "page_range": _page_range(page), "rows": rows}
+    return render(request, "people/child_access_history.html", context)

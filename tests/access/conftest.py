@@ -1,0 +1,305 @@
+"""The personas for need-to-know tests (R-AF-5): one fixed, fictional world, shared by every test of who
+may see a child's record (tests/access, tests/people/test_child_pages.py, tests/browser/test_child_pages.py).
+
+Northbridge has a child, Elowen Fairbrass, with a brother in the same household; her social worker and
+her health visitor are allocated to her. Corin Halloway lives elsewhere in Northbridge and nobody is
+allocated to him. Southmoor, another authority, has Zephyrine Calloway, whose name must never reach
+anyone in Northbridge. Every name here is invented; NHS numbers come from the range reserved for testing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from cpconf import clock
+from cpconf.people.demo_data import nhs_number_in_test_range
+from cpconf.people.models import (
+    Agency,
+    AgencyType,
+    Authority,
+    CaseRole,
+    Child,
+    Professional,
+    Relationship,
+    Role,
+    User,
+)
+from cpconf.people.services import allocation_create
+from tests import factories
+
+# The personas, by name. "signed_out" is the visitor with no session.
+PERSONAS = (
+    "chair",
+    "social_worker",
+    "team_manager",
+    "safeguarding_manager",
+    "authority_administrator",
+    "health_visitor",
+    "police_officer",
+    "performance_analyst",
+    "service_account",
+    "other_authority_worker",
+    "inactive_professional",
+    "no_professional_record",
+    "superuser",
+    "signed_out",
+)
+
+
+@dataclass
+class World:
+    northbridge: Authority
+    southmoor: Authority
+    child: Child  # Elowen: her social worker and health visitor are allocated to her
+    brother: Child  # in Elowen's household; only social care staff see him
+    unrelated_child: Child  # Northbridge; nobody is allocated
+    southmoor_child: Child  # another authority's child
+    users: dict[str, User | None]
+    professionals: dict[str, Professional]
+
+    def user(self, persona: str) -> User:
+        user = self.users[persona]
+        assert user is not None, f"{persona} has no account"
+        return user
+
+    def client_for(self, persona: str) -> Client:
+        client = Client()
+        user = self.users[persona]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def children_of_other_authorities(self, persona: str) -> list[Child]:
+        """The children this persona must never see anything of, whatever the page."""
+        if persona == "other_authority_worker":
+            return [self.child, self.brother, self.unrelated_child]
+        return [self.southmoor_child]
+
+
+def _agency(authority: Authority, name: str, agency_type: str) -> Agency:
+    return factories.AgencyFactory(authority=authority, name=name, agency_type=agency_type)
+
+
+def _professional(
+    agency: Agency, email: str, given: str, family: str, job: str, roles: list[str]
+) -> Professional:
+    return factories.ProfessionalFactory(
+        agency=agency,
+        user__email=email,
+        user__first_name=given,
+        user__last_name=family,
+        job_title=job,
+        roles=roles,
+    )
+
+
+def build_world() -> World:
+    """Create the personas and their children (needs the database)."""
+    today = clock.today()
+    northbridge = factories.AuthorityFactory(name="Northbridge Test City Council", slug="northbridge-access")
+    southmoor = factories.AuthorityFactory(name="Southmoor Test Borough Council", slug="southmoor-access")
+    social_care = _agency(
+        northbridge, "Northbridge Test Children's Social Care", AgencyType.CHILDRENS_SOCIAL_CARE
+    )
+    health = _agency(northbridge, "Northbridge Test Health Visiting", AgencyType.HEALTH)
+    police = _agency(northbridge, "Northbridge Test Police Protection Unit", AgencyType.POLICE)
+    southmoor_social_care = _agency(
+        southmoor, "Southmoor Test Children's Services", AgencyType.CHILDRENS_SOCIAL_CARE
+    )
+
+    professionals = {
+        "chair": _professional(
+            social_care,
+            "idony.cargreave@northbridge.example",
+            "Idony",
+            "Cargreave",
+            "Independent conference chair",
+            [Role.CHAIR, Role.CONFERENCE_COORDINATOR],
+        ),
+        "social_worker": _professional(
+            social_care,
+            "lucan.marwood@northbridge.example",
+            "Lucan",
+            "Marwood",
+            "Social worker",
+            [Role.SOCIAL_WORKER],
+        ),
+        "team_manager": _professional(
+            social_care,
+            "berenice.stowell@northbridge.example",
+            "Berenice",
+            "Stowell",
+            "Team manager",
+            [Role.TEAM_MANAGER],
+        ),
+        "safeguarding_manager": _professional(
+            social_care,
+            "osric.pendleford@northbridge.example",
+            "Osric",
+            "Pendleford",
+            "Safeguarding manager",
+            [Role.SAFEGUARDING_MANAGER],
+        ),
+        "authority_administrator": factories.AuthorityAdministratorFactory(
+            agency=social_care,
+            user__email="marcia.dunbeck@northbridge.example",
+            user__first_name="Marcia",
+            user__last_name="Dunbeck",
+        ),
+        "health_visitor": _professional(
+            health,
+            "tamsin.goldhawk@nhs.northbridge.example",
+            "Tamsin",
+            "Goldhawk",
+            "Health visitor",
+            [Role.AGENCY_PROFESSIONAL],
+        ),
+        "police_officer": _professional(
+            police,
+            "rufus.ashbury@police.northbridge.example",
+            "Rufus",
+            "Ashbury",
+            "Detective constable",
+            [Role.AGENCY_PROFESSIONAL],
+        ),
+        "performance_analyst": _professional(
+            social_care,
+            "greta.hollins@northbridge.example",
+            "Greta",
+            "Hollins",
+            "Performance analyst",
+            [Role.PERFORMANCE_ANALYST],
+        ),
+        "service_account": _professional(
+            social_care,
+            "returns.robot@northbridge.example",
+            "Returns",
+            "Robot",
+            "Service account",
+            [Role.SERVICE_ACCOUNT],
+        ),
+        "other_authority_worker": _professional(
+            southmoor_social_care,
+            "piran.vellacott@southmoor.example",
+            "Piran",
+            "Vellacott",
+            "Social worker",
+            [Role.SOCIAL_WORKER, Role.TEAM_MANAGER],
+        ),
+        "inactive_professional": _professional(
+            social_care,
+            "hester.quayle@northbridge.example",
+            "Hester",
+            "Quayle",
+            "Social worker (left)",
+            [Role.SOCIAL_WORKER, Role.TEAM_MANAGER],
+        ),
+    }
+
+    child = factories.ChildFactory(
+        authority=northbridge,
+        given_name="Elowen",
+        family_name="Fairbrass",
+        nhs_number=nhs_number_in_test_range(101),
+        upn="",
+    )
+    brother = factories.ChildFactory(
+        authority=northbridge,
+        given_name="Jago",
+        family_name="Fairbrass",
+        date_of_birth=today - timedelta(days=200),
+        nhs_number=nhs_number_in_test_range(102),
+    )
+    unrelated_child = factories.ChildFactory(
+        authority=northbridge,
+        given_name="Corin",
+        family_name="Halloway",
+        nhs_number=nhs_number_in_test_range(103),
+    )
+    southmoor_child = factories.ChildFactory(
+        authority=southmoor,
+        given_name="Zephyrine",
+        family_name="Calloway",
+        nhs_number=nhs_number_in_test_range(104),
+    )
+    # The mother's contact details are confidential (after domestic abuse); the father's are not.
+    mother = factories.FamilyMemberFactory(
+        authority=northbridge,
+        given_name="Morwen",
+        family_name="Fairbrass",
+        phone="07700 900111",
+        address="Flat 3, 12 Sparrowhawk Lane, Northbridge NB9 9ZZ",
+        contact_details_confidential=True,
+    )
+    father = factories.FamilyMemberFactory(
+        authority=northbridge,
+        given_name="Tobiah",
+        family_name="Penrose",
+        phone="07700 900222",
+        address="40 Ropewalk Street, Northbridge NB8 8YY",
+    )
+    for kid in (child, brother):
+        factories.ChildRelationshipFactory(child=kid, family_member=mother, relationship=Relationship.MOTHER)
+        factories.ChildRelationshipFactory(
+            child=kid, family_member=father, relationship=Relationship.FATHER, lives_with_child=False
+        )
+    factories.HouseholdFactory(
+        authority=northbridge,
+        name="the Fairbrass household",
+        address="Flat 3, 12 Sparrowhawk Lane, Northbridge NB9 9ZZ",
+        children=[child, brother],
+        adults=[mother],
+    )
+    factories.HouseholdFactory(
+        authority=northbridge, name="the Halloway household", children=[unrelated_child]
+    )
+    factories.HouseholdFactory(authority=southmoor, name="the Calloway household", children=[southmoor_child])
+
+    started = today - timedelta(days=30)
+    allocation_create(
+        child=child,
+        professional=professionals["social_worker"],
+        case_role=CaseRole.SOCIAL_WORKER,
+        start_date=started,
+    )
+    allocation_create(
+        child=child,
+        professional=professionals["health_visitor"],
+        case_role=CaseRole.AGENCY_WORKER,
+        start_date=started,
+    )
+    # She was allocated, but has left: her record is inactive, so the allocation gives her nothing.
+    allocation_create(
+        child=child,
+        professional=professionals["inactive_professional"],
+        case_role=CaseRole.SOCIAL_WORKER,
+        start_date=started - timedelta(days=300),
+    )
+    Professional.objects.filter(pk=professionals["inactive_professional"].pk).update(is_active=False)
+
+    users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
+    users["no_professional_record"] = factories.UserFactory(
+        email="ambrose.keld@northbridge.example", first_name="Ambrose", last_name="Keld"
+    )
+    users["superuser"] = factories.SuperuserFactory(email="root@cpconf-access.example")
+    users["signed_out"] = None
+    assert set(users) == set(PERSONAS)
+    return World(
+        northbridge=northbridge,
+        southmoor=southmoor,
+        child=child,
+        brother=brother,
+        unrelated_child=unrelated_child,
+        southmoor_child=southmoor_child,
+        users=users,
+        professionals=professionals,
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()

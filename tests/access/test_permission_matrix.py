@@ -1,0 +1,373 @@
+"""The permission matrix (security note §3.1, §3.2; ASVS 8.1.1, 8.2.1, 8.2.2, 8.4.1): every URL pattern the
+project serves, admin included, against every persona, with every identifier filled in four ways: a
+child of Northbridge someone is allocated to (Elowen), a Northbridge child nobody is allocated to
+(Corin), another authority's child (Zephyrine of Southmoor), and a guessed identifier.
+
+``ROUTES`` is the documented rule for each page. Every URL pattern must have an entry, so a new page
+without a rule fails ``test_every_url_pattern_has_a_rule``; the matrix then checks that each response is
+the one the rule expects (200, 302 to a sign-in page, 403, 404 or 405) and that nobody is shown the
+name or NHS number of another authority's child, or of a child in a page that refused them.
+
+Requests are GETs with a session made by ``force_login`` (two-factor sign-in is off in the test settings,
+as in the demo; tests/web covers it). A persona whose professional record is inactive has their session
+ended by the session middleware, so they meet every page as someone signed out.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import IntConverter, PathConverter, StringConverter, UUIDConverter
+
+from cpconf.access.models import AccessEntry
+from cpconf.people.models import Child
+from tests.access.conftest import PERSONAS, World
+
+# What a response may be. An int is a status; the names are redirects to a sign-in page.
+SIGN_IN = "302 to the sign-in page"
+ADMIN_SIGN_IN = "302 to the administration's sign-in page"
+Outcome = int | str
+# Each child a page may be asked about, by who they are to Northbridge.
+ELOWEN, CORIN, ZEPHYRINE, GUESSED = "elowen", "corin", "zephyrine", "guessed"
+CHILD_KINDS = (ELOWEN, CORIN, ZEPHYRINE, GUESSED)
+
+SIGNED_OUT = {"signed_out", "inactive_professional"}  # the latter: their session ends at once
+STAFF = {"authority_administrator", "superuser"}
+
+
+def _table(rows: str) -> dict[str, dict[str, Outcome]]:
+    """Parse a table of persona: outcome for Elowen, Corin, Zephyrine and a guessed identifier."""
+    table: dict[str, dict[str, Outcome]] = {}
+    for line in rows.strip().splitlines():
+        persona, outcomes = line.split(":")
+        values = [SIGN_IN if value == "sign-in" else int(value) for value in outcomes.split()]
+        table[persona.strip()] = dict(zip(CHILD_KINDS, values, strict=True))
+    assert set(table) == set(PERSONAS), set(PERSONAS) ^ set(table)
+    return table
+
+
+# A child's record (R-AF-5): social care staff see their authority's children; an agency professional
+# only while allocated; nobody another authority's; the rest nothing. Missing and refused look alike.
+CHILD_RECORD = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          200 404 404 404
+    police_officer:          404 404 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# Who has seen a child's record: the team and safeguarding managers of the child's authority. Someone
+# who may see the child but not this gets 403 (they know the child exists); anyone else 404.
+ACCESS_HISTORY = _table(
+    """
+    chair:                   403 403 404 404
+    social_worker:           403 403 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# The list of children: for everyone who works with children (it shows only their own); refused (403)
+# to those whose roles show no child's record.
+CHILD_LIST = {
+    **dict.fromkeys(PERSONAS, 200),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(["performance_analyst", "service_account", "no_professional_record", "superuser"], 403),
+}
+
+
+Rule = Callable[[str, str | None], Outcome | set[Outcome]]
+
+
+def public(persona: str, child: str | None) -> Outcome:
+    return 200
+
+
+def signed_in(persona: str, child: str | None) -> Outcome:
+    return SIGN_IN if persona in SIGNED_OUT else 200
+
+
+def post_only(persona: str, child: str | None) -> Outcome:
+    return 405
+
+
+def sign_in_steps(persona: str, child: str | None) -> set[Outcome]:
+    # Owned by two-factor sign-in (tests/web): without the second factor required, these pages either
+    # show their step or send the person on. They never take a child, so the leak check is what matters.
+    return {200, 302, SIGN_IN}
+
+
+def by_table(table: dict[str, dict[str, Outcome]]) -> Rule:
+    def rule(persona: str, child: str | None) -> Outcome:
+        assert child is not None
+        return table[persona][child]
+
+    return rule
+
+
+def admin_page(persona: str, child: str | None) -> Outcome | set[Outcome]:
+    """Any administration page: only staff get in. What staff see is scoped by authority (tests/people/
+    test_admin.py); here it must not fail, and the leak check shows no other authority's child."""
+    if persona not in STAFF:
+        return ADMIN_SIGN_IN
+    return {200, 302, 403, 404}
+
+
+def admin_child_page(persona: str, child: str | None) -> Outcome | set[Outcome]:
+    """An administration page about one child: an authority administrator gets 404 for another
+    authority's child (and for a guessed one) like everyone else."""
+    if persona == "authority_administrator" and child in {ZEPHYRINE, GUESSED}:
+        return 404
+    return admin_page(persona, child)
+
+
+def admin_sign_in(persona: str, child: str | None) -> Outcome | set[Outcome]:
+    # Staff who are signed in are sent on to the administration; everyone else sees the form.
+    return 302 if persona in STAFF else 200
+
+
+# Every URL pattern, by name (or by its pattern, for the few without one).
+ROUTES: dict[str, Rule] = {
+    # The web app: sign in and out, home, accessibility statement.
+    "web:home": signed_in,
+    "web:sign-in": lambda persona, child: {200, 302},  # a signed-in person is sent home
+    "web:two-factor-verify": sign_in_steps,
+    "web:two-factor-set-up": sign_in_steps,
+    "web:two-factor-recovery-codes": sign_in_steps,
+    "web:sign-out": post_only,
+    "web:signed-out": public,
+    "web:accessibility": public,
+    # Children (R-AF-5).
+    "people:child-list": lambda persona, child: CHILD_LIST[persona],
+    "people:child-detail": by_table(CHILD_RECORD),
+    "people:child-access-history": by_table(ACCESS_HISTORY),
+    # The administration's own pages.
+    "admin:index": admin_page,
+    "admin:login": admin_sign_in,
+    # Signing out is a POST: staff get 405 for a GET, anyone else is sent to the administration's index.
+    "admin:logout": lambda persona, child: 405 if persona in STAFF else 302,
+    "admin:password_change": admin_page,
+    "admin:password_change_done": admin_page,
+    "admin:autocomplete": admin_page,
+    "admin:jsi18n": admin_page,
+    "admin:view_on_site": admin_page,  # children have no page outside the administration to go to
+    "admin:app_list": admin_page,
+    "admin/(?P<url>.*)$": admin_page,  # the administration's catch-all: 404 or the sign-in page
+    "admin:auth_user_password_change": admin_page,
+    "admin:otp_totp_totpdevice_config": admin_page,
+    "admin:otp_totp_totpdevice_qrcode": admin_page,
+}
+
+# Every model page in the administration (changelist, add, change, history, delete, and the bare
+# address that redirects to change), by model: the rule for its pages.
+ADMIN_MODELS: dict[str, Rule] = {
+    "auth_group": admin_page,
+    "django_tasks_database_dbtaskresult": admin_page,
+    "otp_totp_totpdevice": admin_page,
+    "otp_static_staticdevice": admin_page,
+    "axes_accessattempt": admin_page,
+    "axes_accesslog": admin_page,
+    "axes_accessfailurelog": admin_page,
+    "access_accessentry": admin_page,
+    "access_auditentry": admin_page,
+    "people_authority": admin_page,
+    "people_closureday": admin_page,
+    "people_secureemaildomain": admin_page,
+    "people_agency": admin_page,
+    "people_professional": admin_page,
+    "people_professionalrole": admin_page,
+    "people_child": admin_child_page,
+    "people_familymember": admin_page,
+    "people_childrelationship": admin_page,
+    "people_household": admin_page,
+    "people_user": admin_page,
+}
+_ADMIN_MODEL_NAME = re.compile(r"^admin:(?P<model>\w+?)_(changelist|add|history|delete|change)$")
+# The bare address of a record redirects to its change page, whatever the identifier: the change page
+# is where the rule applies.
+_ADMIN_MODEL_PATH = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/$")
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the URL name, or the pattern for a pattern without one
+    pattern: str  # the full pattern, for filling in
+    converters: dict[str, Any]
+    regex_groups: tuple[str, ...]
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            pattern = prefix + str(entry.pattern)
+            key = f"{namespace}:{entry.name}" if entry.name and namespace else (entry.name or pattern)
+            converters = dict(getattr(entry.pattern, "converters", {}))
+            groups = tuple(re.compile(str(entry.pattern)).groupindex) if not converters else ()
+            yield Route(key=key, pattern=pattern, converters=converters, regex_groups=groups)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def rule_for(route: Route) -> Rule | None:
+    if route.key in ROUTES:
+        return ROUTES[route.key]
+    named = _ADMIN_MODEL_NAME.match(route.key)
+    if named and named["model"] in ADMIN_MODELS:
+        return ADMIN_MODELS[named["model"]]
+    bare = _ADMIN_MODEL_PATH.match(route.key)
+    if bare and f"{bare['app']}_{bare['model']}" in ADMIN_MODELS:
+        return admin_page
+    return None
+
+
+def test_every_url_pattern_has_a_rule() -> None:
+    missing = [route.key for route in all_routes() if rule_for(route) is None]
+    assert missing == [], (
+        "These pages have no rule in tests/access/test_permission_matrix.py. Decide who may see each one "
+        f"(and add it to ROUTES or ADMIN_MODELS) before it ships: {missing}"
+    )
+
+
+def test_every_rule_is_for_a_url_that_exists() -> None:
+    keys = {route.key for route in all_routes()}
+    assert set(ROUTES) - keys == set()
+    models = {m["model"] for route in all_routes() if (m := _ADMIN_MODEL_NAME.match(route.key))}
+    assert set(ADMIN_MODELS) - models == set()
+
+
+# Filling in the identifiers
+
+
+def _identifiers(world: World, kind: str) -> tuple[uuid.UUID, str]:
+    """The public identifier and the primary key (as the administration's addresses use it)."""
+    children = {ELOWEN: world.child, CORIN: world.unrelated_child, ZEPHYRINE: world.southmoor_child}
+    if kind == GUESSED:
+        return uuid.uuid4(), "987654321"
+    child = children[kind]
+    return child.public_id, str(child.pk)
+
+
+def _fill(route: Route, world: World, kind: str) -> str:
+    public_id, pk = _identifiers(world, kind)
+    path = route.pattern
+    for name, converter in route.converters.items():
+        if isinstance(converter, UUIDConverter):
+            value = str(public_id)
+        elif name == "content_type_id":
+            value = str(ContentType.objects.get_for_model(Child).pk)
+        elif isinstance(converter, (IntConverter, PathConverter, StringConverter)):
+            value = pk
+        else:  # pragma: no cover - a new converter needs a value here
+            raise AssertionError(f"No value for <{name}> in {route.pattern}")
+        path = re.sub(rf"<(\w+:)?{name}>", value, path)
+    if route.regex_groups:
+        # The administration's two regular-expression patterns: an app's page, and its catch-all.
+        path = "admin/people/" if "app_label" in route.regex_groups else "admin/no-such-page/"
+    assert "<" not in path and "(" not in path, path
+    return "/" + path
+
+
+def _requests(world: World) -> Iterator[tuple[Route, str | None, str]]:
+    for route in all_routes():
+        if route.converters or route.key == "admin/(?P<url>.*)$":
+            for kind in CHILD_KINDS:
+                yield route, kind, _fill(route, world, kind)
+        else:
+            yield route, None, _fill(route, world, ELOWEN)
+
+
+def _outcome(response: HttpResponse) -> Outcome:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith("/sign-in/?next="):
+            return SIGN_IN
+        if location.startswith("/admin/login/?next="):
+            return ADMIN_SIGN_IN
+    return response.status_code
+
+
+def _never_shown(world: World, persona: str, route: Route, outcome: Outcome) -> list[Child]:
+    """The children whose name and NHS number must not appear in this response."""
+    if route.key.startswith("admin") and persona == "superuser":
+        return []  # the system administrator manages every authority's records in the administration
+    never = list(world.children_of_other_authorities(persona))
+    if outcome != 200 or persona == "superuser":
+        # A refusal shows nothing about any child; nor does any service page to a superuser.
+        never = [world.child, world.brother, world.unrelated_child, world.southmoor_child]
+    return never
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_answers_every_persona_as_its_rule_says(world: World, persona: str) -> None:
+    client = world.client_for(persona)
+    failures: list[str] = []
+    for route, kind, path in _requests(world):
+        rule = rule_for(route)
+        assert rule is not None, route.key
+        expected = rule(persona, kind)
+        log_rows_before = AccessEntry.objects.count()
+        response = client.get(path)
+        outcome = _outcome(response)
+        allowed = expected if isinstance(expected, set) else {expected}
+        if outcome not in allowed:
+            failures.append(f"{path} ({route.key}, {kind}): {outcome}, expected {expected}")
+            continue
+        content = response.content.decode(errors="replace")
+        for child in _never_shown(world, persona, route, outcome):
+            for detail in (child.full_name, child.family_name, child.nhs_number):
+                if detail and detail in content:
+                    failures.append(f"{path} ({route.key}, {kind}): shows {detail!r} to {persona}")
+        # Every request that reaches a child gateway writes exactly one access-log row (R-AF-5).
+        if route.key.startswith("people:") and outcome != SIGN_IN:
+            written = AccessEntry.objects.count() - log_rows_before
+            if written != 1:
+                failures.append(f"{path} ({route.key}, {kind}): {written} access-log rows, expected 1")
+        # Sessions must survive the walk: a page that signed the persona out would hide later failures.
+        if persona not in SIGNED_OUT and route.key != "web:sign-out":
+            assert client.session.get("_auth_user_id") is not None, f"{path} ended {persona}'s session"
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_matrix_covers_children_of_both_authorities_and_a_guess(world: World) -> None:
+    requests = list(_requests(world))
+    paths = {path for _, _, path in requests}
+    assert f"/children/{world.southmoor_child.public_id}/" in paths
+    assert f"/children/{world.unrelated_child.public_id}/access/" in paths
+    assert f"/admin/people/child/{world.southmoor_child.pk}/change/" in paths
+    assert sum(1 for _, kind, _ in requests if kind == GUESSED) >= 50
