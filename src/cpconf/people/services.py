@@ -65,16 +65,21 @@ def _audit_create(*, acting_user: User | None, instance: models.Model) -> None:
     )
 
 
+def _add[M: models.Model](instance: M, *, acting_user: User | None) -> M:
+    """Validate a new record, save it and write its audit entry, in the caller's transaction."""
+    instance.full_clean()
+    instance.save()
+    _audit_create(acting_user=acting_user, instance=instance)
+    return instance
+
+
 @transaction.atomic
 def authority_create(
     *, name: str, slug: str, policy_profile: str, code: str = "", acting_user: User | None = None
 ) -> Authority:
     """Add a local authority running under one policy profile (DESIGN principle 2)."""
     authority = Authority(name=name, slug=slug, policy_profile=policy_profile, code=code)
-    authority.full_clean()
-    authority.save()
-    _audit_create(acting_user=acting_user, instance=authority)
-    return authority
+    return _add(authority, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -83,10 +88,7 @@ def closure_day_add(
 ) -> ClosureDay:
     """Record a day the authority is closed, so it is not counted as a working day (DOMAIN "wd")."""
     closure_day = ClosureDay(authority=authority, date=day, reason=reason)
-    closure_day.full_clean()
-    closure_day.save()
-    _audit_create(acting_user=acting_user, instance=closure_day)
-    return closure_day
+    return _add(closure_day, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -95,10 +97,7 @@ def secure_email_domain_add(
 ) -> SecureEmailDomain:
     """Trust an email domain for content about a child (R-AF-5)."""
     secure_domain = SecureEmailDomain(authority=authority, domain=domain.strip().lower())
-    secure_domain.full_clean()
-    secure_domain.save()
-    _audit_create(acting_user=acting_user, instance=secure_domain)
-    return secure_domain
+    return _add(secure_domain, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -107,10 +106,7 @@ def agency_create(
 ) -> Agency:
     """Add an agency; each health provider service is its own agency for quorum (R-QU-1)."""
     agency = Agency(authority=authority, name=name, agency_type=agency_type)
-    agency.full_clean()
-    agency.save()
-    _audit_create(acting_user=acting_user, instance=agency)
-    return agency
+    return _add(agency, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -139,9 +135,7 @@ def professional_give_sign_in(
         user.set_unusable_password()
     else:
         user.set_password(password)
-    user.full_clean()
-    user.save()
-    _audit_create(acting_user=acting_user, instance=user)
+    _add(user, acting_user=acting_user)
     before = audit_snapshot(professional)
     professional.user = user
     professional.save(update_fields=["user", "updated_at"])
@@ -183,14 +177,10 @@ def professional_create(
         qualified_social_worker=qualified_social_worker,
         social_work_england_number=social_work_england_number,
     )
-    professional.full_clean()
-    professional.save()
-    _audit_create(acting_user=acting_user, instance=professional)
+    _add(professional, acting_user=acting_user)
     for role in dict.fromkeys(roles):  # keeps the order, drops repeats
         professional_role = ProfessionalRole(professional=professional, role=role)
-        professional_role.full_clean()
-        professional_role.save()
-        _audit_create(acting_user=acting_user, instance=professional_role)
+        _add(professional_role, acting_user=acting_user)
     if sign_in:
         professional_give_sign_in(
             professional=professional, password=password, is_staff=is_staff, acting_user=acting_user
@@ -228,10 +218,7 @@ def child_create(
         nhs_number=normalise_nhs_number(nhs_number),
         upn=normalise_upn(upn),
     )
-    child.full_clean()
-    child.save()
-    _audit_create(acting_user=acting_user, instance=child)
-    return child
+    return _add(child, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -260,10 +247,7 @@ def family_member_create(
         preferred_language=preferred_language,
         interpreter_needed=interpreter_needed,
     )
-    family_member.full_clean()
-    family_member.save()
-    _audit_create(acting_user=acting_user, instance=family_member)
-    return family_member
+    return _add(family_member, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -284,10 +268,7 @@ def child_relationship_create(
         parental_responsibility=parental_responsibility,
         lives_with_child=lives_with_child,
     )
-    child_relationship.full_clean()
-    child_relationship.save()
-    _audit_create(acting_user=acting_user, instance=child_relationship)
-    return child_relationship
+    return _add(child_relationship, acting_user=acting_user)
 
 
 def household_members_check(
@@ -346,10 +327,7 @@ def allocation_create(
     allocation = Allocation(
         child=child, professional=professional, case_role=case_role, start_date=start_date, end_date=end_date
     )
-    allocation.full_clean()
-    allocation.save()
-    _audit_create(acting_user=acting_user, instance=allocation)
-    return allocation
+    return _add(allocation, acting_user=acting_user)
 
 
 @transaction.atomic
