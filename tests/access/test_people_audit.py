@@ -442,6 +442,56 @@ class TestAdministration:
         entry = AuditEntry.objects.get()
         assert (entry.before, entry.after) == ({"is_staff": False}, {"is_staff": True})
 
+    def test_a_password_set_by_the_administrator_is_recorded_without_the_password(
+        self, administrator_client: Client, social_care: Agency
+    ) -> None:
+        user = factories.ProfessionalFactory(agency=social_care).user
+        new_password = "an-entirely-fictional-passphrase-42"
+        response = administrator_client.post(
+            reverse("admin:auth_user_password_change", args=[user.pk]),
+            {"password1": new_password, "password2": new_password},
+        )
+        assert response.status_code == 302, response.text
+        entry = AuditEntry.objects.get()
+        assert (entry.action, entry.object_type, entry.actor_email) == ("change", "people.user", ADMIN_EMAIL)
+        assert entry.reason == "Password set in the administration."
+        assert new_password not in str(entry.before) + str(entry.after)
+        user.refresh_from_db()
+        assert user.check_password(new_password)
+
+    def test_a_childs_authority_cannot_be_changed_once_added(
+        self, superuser_client: Client, child: Child
+    ) -> None:
+        # R-AF-5: moving the child would leave their family and allocations in the old authority.
+        elsewhere = factories.AuthorityFactory(name="Southmoor Audit Council", slug="southmoor-audit")
+        response = superuser_client.post(
+            url("child", "change", child.pk), child_form(child, elsewhere, known_as="Brosy")
+        )
+        assert response.status_code == 302, response.text
+        child.refresh_from_db()
+        assert (child.authority, child.known_as) == (
+            elsewhere.__class__.objects.get(slug="northbridge-audit"),
+            "Brosy",
+        )
+
+    def test_a_new_child_without_an_authority_but_with_an_allocation_gets_a_message(
+        self, superuser_client: Client, administrator: Professional
+    ) -> None:
+        data = child_form(None, administrator.agency.authority)
+        data["authority"] = ""
+        data.update(inline_management("allocations", total=1))
+        data.update(
+            {
+                "allocations-0-professional": str(administrator.pk),
+                "allocations-0-case_role": CaseRole.SOCIAL_WORKER,
+                "allocations-0-start_date": "2030-01-06",
+            }
+        )
+        response = superuser_client.post(url("child", "add"), data)
+        assert response.status_code == 200
+        assert "This field is required" in response.text
+        assert not Child.objects.exists()
+
     def test_the_whole_history_written_through_the_administration_verifies(
         self, administrator_client: Client, northbridge: Authority
     ) -> None:
@@ -478,6 +528,20 @@ class TestReadsInTheAdministration:
     ) -> None:
         assert administrator_client.get(url("agency", "change", social_care.pk)).status_code == 200
         assert not AccessEntry.objects.exists()
+
+    def test_opening_a_family_member_is_logged(self, administrator_client: Client, child: Child) -> None:
+        mother = factories.FamilyMemberFactory(authority=child.authority)
+        assert administrator_client.get(url("familymember", "change", mother.pk)).status_code == 200
+        read = AccessEntry.objects.get()
+        assert (read.what, read.object_id, read.allowed) == ("familymember", mother.public_id, True)
+
+    @pytest.mark.parametrize("model", ["child", "familymember", "household"])
+    def test_a_list_of_children_or_families_is_logged_once(
+        self, administrator_client: Client, child: Child, model: str
+    ) -> None:
+        assert administrator_client.get(url(model, "changelist")).status_code == 200
+        read = AccessEntry.objects.get()
+        assert (read.what, read.allowed, read.actor_email) == (f"{model}-list", True, ADMIN_EMAIL)
 
     def test_saving_is_audited_not_logged_as_a_read(self, administrator_client: Client, child: Child) -> None:
         administrator_client.post(

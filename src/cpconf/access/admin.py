@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 
 from cpconf.access.log import access_record, audit_record, audit_snapshot, child_concerned
 from cpconf.access.models import AccessEntry, AuditAction, AuditEntry
-from cpconf.people.models import Child
+from cpconf.people.models import Child, FamilyMember, Household
 
 if TYPE_CHECKING:
     _AdminBase = admin.ModelAdmin[Any]
@@ -33,6 +33,9 @@ else:
 
 # Where save_model leaves the "before" of the record it saves, for save_related to finish the entry.
 _BEFORE_ATTRIBUTE = "_cpconf_audit_before"
+
+# Records about families that are not tied to one child: showing one is still a read to log.
+_FAMILY_RECORDS = (FamilyMember, Household)
 
 
 def _stored(obj: models.Model) -> models.Model:
@@ -55,7 +58,7 @@ class AuditedAdmin(_AdminBase):
     ) -> Any:
         # The page is about to show a stored record: inside the change view's transaction, as a read.
         child = child_concerned(obj) if change and obj is not None else None
-        if child is not None:
+        if child is not None or (change and isinstance(obj, _FAMILY_RECORDS)):
             access_record(
                 user=request.user,
                 what="child-record" if obj is child else obj._meta.model_name,
@@ -65,6 +68,20 @@ class AuditedAdmin(_AdminBase):
                 request=request,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # A list of children or families shows names and identifiers: one access-log row per showing.
+        response = super().changelist_view(request, extra_context)
+        if self.model is Child or issubclass(self.model, _FAMILY_RECORDS):
+            access_record(
+                user=request.user,
+                what=f"{self.model._meta.model_name}-list",
+                allowed=200 <= response.status_code < 300,
+                request=request,
+            )
+        return response
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = audit_snapshot(_stored(obj)) if change and obj.pk is not None else None

@@ -20,18 +20,21 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from cpconf import clock
 from cpconf.access.admin import AuditedAdmin
+from cpconf.access.log import audit_record
+from cpconf.access.models import AuditAction
 from cpconf.people import identifiers, services
 from cpconf.people.models import (
     Agency,
@@ -225,6 +228,15 @@ class AuthorityScopedAdmin[M: models.Model](AuditedAdmin, _AuthorityAccess, admi
         if is_superuser(request):
             return list_display
         return tuple(f for f in list_display if f not in {"authority", "authority_name"})
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        # Moving a saved record to another authority would leave its households, relationships and
+        # allocations behind in the old one, where staff would still see the child (R-AF-5): the
+        # authority is set once, when the record is added, even by a superuser.
+        if obj is not None and "authority" in {field.name for field in self.opts.fields}:
+            readonly += ("authority",)
+        return readonly
 
 
 class AuthorityScopedInline(_AuthorityAccess, _InlineBase):
@@ -917,6 +929,22 @@ class UserAdmin(AuthorityScopedAdmin[User], DjangoUserAdmin[User]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return () if is_superuser(request) else ("last_login", "date_joined")
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Django's password page saves the form itself, bypassing save_model: audit it here, in the same
+        # transaction as the new password (the password itself is never in the history).
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.CHANGE,
+                    instance=self.get_object(request, unquote(id)),
+                    before=None,
+                    after=None,
+                    reason="Password set in the administration.",
+                )
+        return response
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         return self.list_filter if is_superuser(request) else ("is_staff", "is_active")

@@ -546,6 +546,8 @@ class Allocation(models.Model):
             professional = self.professional
         except ObjectDoesNotExist:
             return  # the missing field has its own message
+        if not child.authority_id:
+            return  # a new child whose authority is not chosen yet: that field has its own message
         # Need-to-know never crosses authorities (R-AF-5), so neither does an allocation.
         if professional.agency.authority_id != child.authority_id:
             raise ValidationError(
