@@ -24,6 +24,11 @@ def nhs_check_digit(first_nine: str) -> int:
     return (11 - total % 11) % 11
 
 
+def in_arabic_indic(digits: str) -> str:
+    """The same number written in Arabic-Indic digits (U+0660 to U+0669)."""
+    return digits.translate(str.maketrans("0123456789", "".join(chr(0x660 + n) for n in range(10))))
+
+
 class TestNhsNumber:
     def test_a_valid_number_is_returned_as_ten_digits(self) -> None:
         assert identifiers.normalise_nhs_number("9434765919") == "9434765919"
@@ -45,7 +50,11 @@ class TestNhsNumber:
         with pytest.raises(ValueError, match=NHS_CHECK):
             identifiers.normalise_nhs_number("9434765918")
 
-    @pytest.mark.parametrize("typed", ["943476591", "94347659190", "943476591X", "", "nine four three"])
+    # The last is 9434765919 in Arabic-Indic digits: str.isdigit() and \d accept them, NHS numbers do not.
+    @pytest.mark.parametrize(
+        "typed",
+        ["943476591", "94347659190", "943476591X", "", "nine four three", in_arabic_indic("9434765919")],
+    )
     def test_anything_but_ten_digits_is_refused_with_the_shape_explained(self, typed: str) -> None:
         with pytest.raises(ValueError) as raised:
             identifiers.normalise_nhs_number(typed)
@@ -90,6 +99,10 @@ class TestUniquePupilNumber:
         with pytest.raises(ValueError) as raised:
             identifiers.normalise_upn("M801200103001")
         assert str(raised.value) == UPN_CHECK
+
+    def test_digits_of_another_script_are_refused(self) -> None:
+        with pytest.raises(ValueError, match="13 characters"):
+            identifiers.normalise_upn("N" + in_arabic_indic("801200103001"))
 
     def test_a_temporary_number_ending_in_a_letter_is_valid(self) -> None:
         assert identifiers.normalise_upn("Z80120010300A") == "Z80120010300A"

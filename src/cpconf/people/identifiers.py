@@ -12,7 +12,9 @@ _NHS_WEIGHTS = range(10, 1, -1)  # first nine digits, weights 10 down to 2
 
 # The 23 letters a UPN check letter can be (no I, O or S), in value order: A=0 ... Z=22.
 _UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_UPN_SHAPE = re.compile(r"^[A-Z](\d{12}|\d{11}[A-Z])$")
+# [0-9], not \d: \d also matches other scripts' digits, which are not valid in these identifiers.
+_UPN_SHAPE = re.compile(r"^[A-Z]([0-9]{12}|[0-9]{11}[A-Z])$")
+_NHS_SHAPE = re.compile(r"^[0-9]{10}$")
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -22,7 +24,7 @@ def normalise_nhs_number(value: str) -> str:
     modulus 11 check digit over the first nine, weighted 10 down to 2; a check value of 10 never occurs.
     """
     digits = re.sub(r"[\s-]", "", value)
-    if not digits.isdigit() or len(digits) != 10:
+    if not _NHS_SHAPE.match(digits):
         raise ValueError("An NHS number is 10 digits, for example 943 476 5919.")
     total = sum(int(digit) * weight for digit, weight in zip(digits, _NHS_WEIGHTS, strict=False))
     check = 11 - total % 11
@@ -37,7 +39,7 @@ def upn_check_letter(rest: str) -> str:
     """The check letter for the last 12 characters of a UPN (weights 2 to 13, modulus 23)."""
     total = 0
     for weight, char in enumerate(rest, start=2):
-        value = int(char) if char.isdigit() else _UPN_LETTERS.index(char)
+        value = int(char) if char in "0123456789" else _UPN_LETTERS.index(char)
         total += value * weight
     return _UPN_LETTERS[total % 23]
 

@@ -88,7 +88,9 @@ class Authority(models.Model):
         "local authority number",
         max_length=3,
         blank=True,
-        validators=[RegexValidator(r"^\d{3}$", "The local authority number is 3 digits, for example 860.")],
+        validators=[
+            RegexValidator(r"^[0-9]{3}$", "The local authority number is 3 digits, for example 860.")
+        ],
         help_text="The Department for Education's 3-digit number for the authority, used in statutory returns.",
     )
     policy_profile = models.CharField(
@@ -213,7 +215,7 @@ class Professional(models.Model):
         max_length=12,
         blank=True,
         validators=[
-            RegexValidator(r"^SW\d{1,8}$", "A Social Work England number is SW then digits, e.g. SW12345.")
+            RegexValidator(r"^SW[0-9]{1,8}$", "A Social Work England number is SW then digits, e.g. SW12345.")
         ],
     )
     is_active = models.BooleanField(
