@@ -6,7 +6,8 @@ from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 
-from cpconf.people.models import Professional, User
+from cpconf.people.models import Authority, ClosureDay, Professional, User
+from cpconf.timescales import WorkingCalendar
 
 # Where professional_for_user keeps its answer on the user object. Django loads request.user afresh for
 # every request, so the answer lives exactly as long as one request: the header, the page and the
@@ -44,3 +45,11 @@ def has_closed_professional_record(user: User) -> bool:
     """Whether the person's professional record has been made inactive (they have left): their account is
     closed even though the user row is still active (ASVS 7.4.2)."""
     return Professional.objects.filter(user=user, is_active=False).exists()
+
+
+def working_calendar_for(authority: Authority) -> WorkingCalendar:
+    """The authority's working days: England's bank holidays and its own closure days are not counted
+    (docs/domain.md, "wd"). Pass it to ``cpconf.timescales`` whenever a deadline is worked out for the
+    authority; the closure days of its policy profile are added there."""
+    closure_days = ClosureDay.objects.filter(authority=authority).values_list("date", flat=True)
+    return WorkingCalendar(closure_days=closure_days)
