@@ -134,11 +134,6 @@ class Duration:
         word = self.unit.value if self.amount != 1 else self.unit.value.removesuffix("s")
         return f"{self.amount} {word}"
 
-    @property
-    def is_clock_time(self) -> bool:
-        """Whether the duration is counted on the clock (hours) and so yields an aware datetime."""
-        return self.unit is Unit.HOURS
-
     def after(self, start: date | datetime, calendar: WorkingCalendar) -> Deadline:
         """Return the last allowed day (or moment, for hours) `self` after `start`."""
         return self._apply(start, calendar, 1)

@@ -61,13 +61,3 @@ COUNTED_BACK: frozenset[tuple[str, str]] = frozenset(
 #: What a deadline may count from besides its own event: the product supplies the date (`anchors`).
 #: Bolton counts the initial conference from the Section 47 enquiry (R-CT-1).
 ANCHORS: frozenset[str] = frozenset({"section-47-enquiry", *EVENT_DEADLINES})
-
-
-def event_names() -> list[str]:
-    """The events that start deadlines, in a stable order."""
-    return list(EVENT_DEADLINES)
-
-
-def conference_names() -> list[str]:
-    """The conferences that have deadlines before them."""
-    return list(BEFORE_DEADLINES)

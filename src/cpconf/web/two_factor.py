@@ -76,10 +76,6 @@ def is_verified(request: HttpRequest) -> bool:
     return bool(verified and verified())
 
 
-def confirmed_authenticator(user: User) -> TOTPDevice | None:
-    return cast("TOTPDevice | None", TOTPDevice.objects.filter(user=user, confirmed=True).first())
-
-
 def has_authenticator(user: User) -> bool:
     return cast("bool", TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
