@@ -28,7 +28,8 @@ Running the service (Django's commands, for example):
   cpconf demo             load the fictional Northbridge demo data
   cpconf createsuperuser  add an administrator
   cpconf check --deploy   check production settings
-  cpconf db_worker        run background work
+  cpconf db_worker        run background work (it sends the email)
+  cpconf outbox           see the email waiting, sent and failed (--requeue, --retry-failed)
   cpconf audit verify     prove the access log and audit history have not been changed
 """
 

@@ -1,4 +1,5 @@
-"""Today's date and the current time: the one place the product asks for them (tests freeze time)."""
+"""Today's date and the current time: the one place the product asks for them (tests freeze time), and
+how a moment is written for people."""
 
 from __future__ import annotations
 
@@ -15,3 +16,16 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in England (Europe/London), which is what every deadline is counted in."""
     return timezone.localdate()
+
+
+def time_of_day_in_words(moment: datetime) -> str:
+    """The time of day as GOV.UK writes it, in England's time: "3:06pm", "12:05am"."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def time_in_words(moment: datetime) -> str:
+    """A moment as GOV.UK writes it, in England's time: "25 November 2026 at 3:06pm"."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y} at {time_of_day_in_words(moment)}"

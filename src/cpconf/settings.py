@@ -8,6 +8,7 @@ plain-HTTP cookies so that the product runs on a laptop; production refuses to s
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -135,6 +136,7 @@ INSTALLED_APPS = [
     "cpconf.web",
     "cpconf.people",
     "cpconf.access",
+    "cpconf.notifications",
 ]
 
 MIDDLEWARE = [
@@ -367,3 +369,27 @@ LOGGING = {
 # The name shown in the header when nobody is signed in (a signed-in user sees their own authority).
 CPCONF_SERVICE_NAME = env_str("CPCONF_SERVICE_NAME", "Child protection conferences")
 OTP_TOTP_ISSUER = CPCONF_SERVICE_NAME  # the name people see beside the code in their authenticator app
+
+# The address people use to reach the service, for the links in its emails (docs/email.md): scheme and
+# host, no path. Production defaults to https:// and the first of ALLOWED_HOSTS, and refuses a value it
+# cannot make a link from; the demo defaults to the address `make demo` serves.
+_site_host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ""
+CPCONF_SITE_URL = env_str(
+    "CPCONF_SITE_URL",
+    "http://127.0.0.1:8000" if (DEMO or DEBUG) else (f"https://{_site_host}" if _site_host else ""),
+).rstrip("/")
+_SITE_URL_FORM = r"https?://([A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:]+\])(:\d{1,5})?"
+if not re.fullmatch(_SITE_URL_FORM, CPCONF_SITE_URL) or (
+    CPCONF_SITE_URL.startswith("http://") and not (DEMO or DEBUG)
+):
+    raise ImproperlyConfigured(
+        f"CPCONF_SITE_URL must be the https:// address people use to reach the service, with no path, "
+        f"for example https://cpconf.council.example, not {CPCONF_SITE_URL!r}."
+    )
+del _site_host, _SITE_URL_FORM
+
+# Break glass (docs/access.md): how long a record opened in an emergency stays open (security note §0:
+# time-boxed; DHIS2 uses 3 hours). At most a working day: longer stops being an emergency.
+CPCONF_BREAK_GLASS_HOURS = env_int("CPCONF_BREAK_GLASS_HOURS", 3)
+if not 1 <= CPCONF_BREAK_GLASS_HOURS <= 12:
+    raise ImproperlyConfigured("CPCONF_BREAK_GLASS_HOURS must be a whole number of hours from 1 to 12.")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cpconf.web.urls")),
     path("", include("cpconf.people.urls")),
+    path("", include("cpconf.access.urls")),
 ]

@@ -3,8 +3,11 @@ may see a child's record (tests/access, tests/people/test_child_pages.py, tests/
 
 Northbridge has a child, Elowen Fairbrass, with a brother in the same household; her social worker and
 her health visitor are allocated to her. Corin Halloway lives elsewhere in Northbridge and nobody is
-allocated to him. Southmoor, another authority, has Zephyrine Calloway, whose name must never reach
-anyone in Northbridge. Every name here is invented; NHS numbers come from the range reserved for testing.
+allocated to him, but a police duty officer opened his record in an emergency an hour ago (break glass),
+and may see it for two hours more. Southmoor, another authority, has Zephyrine Calloway, whose name must
+never reach anyone in Northbridge. Northbridge trusts two email domains for content about a child
+(``northbridge.example`` and ``nhs.northbridge.example``; not the police's). Every name here is invented;
+NHS numbers come from the range reserved for testing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 from django.test import Client
 
 from cpconf import clock
+from cpconf.access.models import BreakGlassGrant, EmergencySearch
 from cpconf.people.demo_data import nhs_number_in_test_range
 from cpconf.people.models import (
     Agency,
@@ -40,6 +44,7 @@ PERSONAS = (
     "authority_administrator",
     "health_visitor",
     "police_officer",
+    "duty_officer",
     "performance_analyst",
     "service_account",
     "other_authority_worker",
@@ -56,7 +61,7 @@ class World:
     southmoor: Authority
     child: Child  # Elowen: her social worker and health visitor are allocated to her
     brother: Child  # in Elowen's household; only social care staff see him
-    unrelated_child: Child  # Northbridge; nobody is allocated
+    unrelated_child: Child  # Northbridge; nobody is allocated; the duty officer opened it in an emergency
     southmoor_child: Child  # another authority's child
     users: dict[str, User | None]
     professionals: dict[str, Professional]
@@ -164,6 +169,15 @@ def build_world() -> World:
             "Rufus",
             "Ashbury",
             "Detective constable",
+            [Role.AGENCY_PROFESSIONAL],
+        ),
+        # Opened Corin's record in an emergency (below): sees it while that lasts, and nothing else.
+        "duty_officer": _professional(
+            police,
+            "dervla.quennell@police.northbridge.example",
+            "Dervla",
+            "Quennell",
+            "Police duty inspector",
             [Role.AGENCY_PROFESSIONAL],
         ),
         "performance_analyst": _professional(
@@ -280,6 +294,21 @@ def build_world() -> World:
         start_date=started - timedelta(days=300),
     )
     Professional.objects.filter(pk=professionals["inactive_professional"].pk).update(is_active=False)
+    # Straight into the table, as if through the emergency access page an hour ago (tests/access/
+    # test_break_glass.py goes through the page itself).
+    now = clock.now()
+    duty_officer = professionals["duty_officer"].user
+    assert duty_officer is not None
+    BreakGlassGrant.objects.create(
+        user=duty_officer,
+        child=unrelated_child,
+        reason="Corin was found alone at the bus station at night; checking for a plan before placing him.",
+        found_by=EmergencySearch.NAME_AND_DATE_OF_BIRTH,
+        started_at=now - timedelta(hours=1),
+        expires_at=now + timedelta(hours=2),
+    )
+    for domain in ("northbridge.example", "nhs.northbridge.example"):
+        factories.SecureEmailDomainFactory(authority=northbridge, domain=domain)
 
     users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
     users["no_professional_record"] = factories.UserFactory(

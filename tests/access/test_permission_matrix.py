@@ -55,7 +55,8 @@ def _table(rows: str) -> dict[str, dict[str, Outcome]]:
 
 
 # A child's record (R-AF-5): social care staff see their authority's children; an agency professional
-# only while allocated; nobody another authority's; the rest nothing. Missing and refused look alike.
+# only while allocated, or while an emergency access they opened lasts (the duty officer, Corin); nobody
+# another authority's; the rest nothing. Missing and refused look alike.
 CHILD_RECORD = _table(
     """
     chair:                   200 200 404 404
@@ -65,6 +66,7 @@ CHILD_RECORD = _table(
     authority_administrator: 200 200 404 404
     health_visitor:          200 404 404 404
     police_officer:          404 404 404 404
+    duty_officer:            404 200 404 404
     performance_analyst:     404 404 404 404
     service_account:         404 404 404 404
     other_authority_worker:  404 404 200 404
@@ -86,6 +88,7 @@ ACCESS_HISTORY = _table(
     authority_administrator: 403 403 404 404
     health_visitor:          403 404 404 404
     police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
     performance_analyst:     404 404 404 404
     service_account:         404 404 404 404
     other_authority_worker:  404 404 200 404
@@ -102,6 +105,16 @@ CHILD_LIST = {
     **dict.fromkeys(PERSONAS, 200),
     **dict.fromkeys(SIGNED_OUT, SIGN_IN),
     **dict.fromkeys(["performance_analyst", "service_account", "no_professional_record", "superuser"], 403),
+}
+
+
+# Opening a record in an emergency (break glass): for people who work with children and see only those
+# they are involved with; refused (403) to social care staff, who see every child of their authority
+# already, and to everyone whose roles show no child's record. The page names no child.
+EMERGENCY_ACCESS = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(["health_visitor", "police_officer", "duty_officer"], 200),
 }
 
 
@@ -170,6 +183,7 @@ ROUTES: dict[str, Rule] = {
     "people:child-list": lambda persona, child: CHILD_LIST[persona],
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
+    "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

@@ -1,11 +1,14 @@
 """The need-to-know rules (R-AF-5): each predicate and its twin filter say the same, for anyone.
 
-The property test draws random authorities, agencies, roles, leavers, superusers and allocations (some
+The property test draws random authorities, agencies, roles, leavers, superusers, allocations (some
 current, some ended, some not started, some even crossing authorities, which the services refuse but the
-rules must survive) and checks, for every person and child, that these four agree:
+rules must survive) and emergency accesses (break glass: some lasting, some expired, some not begun, some
+for another authority's child or held by social care staff, which the service never opens) and checks,
+for every person and child, that these four agree:
 ``child in children_visible_to(user)``, ``may(user, VIEW_CHILD, child)``, ``user.has_perm(...)`` (for
 anyone but a superuser, whom Django lets through before asking the rules) and ``child_for`` succeeding;
-and that all four match the rule as the issue states it, written out independently below.
+and that all four match the rule as the issue states it, written out independently below. It checks
+who may open a record in an emergency the same way.
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.http import Http404
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cpconf import clock
 from cpconf.access import gateways
+from cpconf.access.models import BreakGlassGrant, EmergencySearch
 from cpconf.access.rules import (
     CASE_ROLES,
+    OPEN_IN_EMERGENCY,
     SEE_CHILDREN,
     SOCIAL_CARE_ROLES,
     VIEW_CHILD,
@@ -69,6 +75,19 @@ class AllocationSpec:
     lasts_days: int | None  # None: no end date
 
 
+@dataclass(frozen=True)
+class GrantSpec:
+    person: int
+    child: int
+    started_minutes_ago: int  # negative: starts in the future (never made by the service)
+    lasts_minutes: int
+
+
+def grant_is_current(grant: GrantSpec) -> bool:
+    # From its start, up to but not including its end.
+    return grant.started_minutes_ago >= 0 and grant.lasts_minutes > grant.started_minutes_ago
+
+
 def allocation_is_current(allocation: AllocationSpec) -> bool:
     if allocation.starts_in_days > 0:
         return False
@@ -77,17 +96,34 @@ def allocation_is_current(allocation: AllocationSpec) -> bool:
     return allocation.starts_in_days + allocation.lasts_days >= 0
 
 
-def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[AllocationSpec], index: int,
-                    child_index: int) -> bool:  # fmt: skip
+def expected_to_see_any_child(person: PersonSpec) -> bool:
     if not (person.account_active and person.record_active) or person.superuser:
         return False
-    if Role.SERVICE_ACCOUNT in person.roles or not (person.roles & CASE_ROLES):
+    return Role.SERVICE_ACCOUNT not in person.roles and bool(person.roles & CASE_ROLES)
+
+
+def expected_social_care_staff(person: PersonSpec) -> bool:
+    return person.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and bool(person.roles & SOCIAL_CARE_ROLES)
+
+
+def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[AllocationSpec],
+                    grants: list[GrantSpec], index: int, child_index: int) -> bool:  # fmt: skip
+    if not expected_to_see_any_child(person):
         return False
     if person.authority != child_authority:
         return False
-    if person.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE and person.roles & SOCIAL_CARE_ROLES:
+    if expected_social_care_staff(person):
         return True
-    return any(a.person == index and a.child == child_index and allocation_is_current(a) for a in allocations)
+    allocated = any(
+        a.person == index and a.child == child_index and allocation_is_current(a) for a in allocations
+    )
+    opened = any(g.person == index and g.child == child_index and grant_is_current(g) for g in grants)
+    return allocated or opened
+
+
+def expected_to_open_in_emergency(person: PersonSpec) -> bool:
+    # Break glass is for people who work with children and see only those they are involved with.
+    return expected_to_see_any_child(person) and not expected_social_care_staff(person)
 
 
 people = st.builds(
@@ -104,8 +140,11 @@ people = st.builds(
 )
 
 
+WorldSpec = tuple[list[PersonSpec], list[int], list[AllocationSpec], list[GrantSpec]]
+
+
 @st.composite
-def worlds(draw: st.DrawFn) -> tuple[list[PersonSpec], list[int], list[AllocationSpec]]:
+def worlds(draw: st.DrawFn) -> WorldSpec:
     persons = draw(st.lists(people, min_size=1, max_size=4))
     children = draw(st.lists(st.sampled_from(AUTHORITIES), min_size=1, max_size=3))
     allocations = draw(
@@ -123,17 +162,37 @@ def worlds(draw: st.DrawFn) -> tuple[list[PersonSpec], list[int], list[Allocatio
             unique_by=lambda a: (a.person, a.child),
         )
     )
-    return persons, children, allocations
+    grants = draw(
+        st.lists(
+            st.builds(
+                GrantSpec,
+                person=st.integers(0, len(persons) - 1),
+                child=st.integers(0, len(children) - 1),
+                # The boundaries: not begun, begun this instant, an hour or more ago; ending before, at,
+                # or after now (60 minutes lasting 60 ends exactly now, and is over).
+                started_minutes_ago=st.sampled_from([-30, 0, 60, 200]),
+                lasts_minutes=st.sampled_from([1, 60, 180, 240]),
+            ),
+            max_size=3,
+            unique_by=lambda g: (g.person, g.child),
+        )
+    )
+    return persons, children, allocations, grants
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(spec=worlds())
 @pytest.mark.django_db
-def test_the_selector_the_predicate_has_perm_and_the_gateway_always_agree(
-    spec: tuple[list[PersonSpec], list[int], list[AllocationSpec]],
-) -> None:
-    persons, child_authorities, allocation_specs = spec
+def test_the_selector_the_predicate_has_perm_and_the_gateway_always_agree(spec: WorldSpec) -> None:
+    # One instant for the whole example, so that an access ending "now" is over, whatever the machine.
+    with time_machine.travel(clock.now(), tick=False):
+        _check_world(spec)
+
+
+def _check_world(spec: WorldSpec) -> None:
+    persons, child_authorities, allocation_specs, grant_specs = spec
     today = clock.today()
+    now = clock.now()
     # Fresh authorities for every example: earlier examples' rows stay, but never match these.
     authorities = [factories.AuthorityFactory(), factories.AuthorityFactory()]
     children = [factories.ChildFactory(authority=authorities[a]) for a in child_authorities]
@@ -163,15 +222,29 @@ def test_the_selector_the_predicate_has_perm_and_the_gateway_always_agree(
         )
         for a in allocation_specs
     )
+    BreakGlassGrant.objects.bulk_create(
+        BreakGlassGrant(
+            user_id=professionals[g.person].user_id,
+            child=children[g.child],
+            reason="An emergency drawn by the property test, at least twenty characters.",
+            found_by=EmergencySearch.NHS_NUMBER,
+            started_at=now - timedelta(minutes=g.started_minutes_ago),
+            expires_at=now - timedelta(minutes=g.started_minutes_ago) + timedelta(minutes=g.lasts_minutes),
+        )
+        for g in grant_specs
+    )
     ids = [child.pk for child in children]
     for index, (person, professional) in enumerate(zip(persons, professionals, strict=True)):
         user = User.objects.get(pk=professional.user_id)
         listed = set(children_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        assert may(user, OPEN_IN_EMERGENCY) is expected_to_open_in_emergency(person)
         for child_index, child in enumerate(children):
             expected = expected_to_see(
-                person, child_authorities[child_index], allocation_specs, index, child_index
+                person, child_authorities[child_index], allocation_specs, grant_specs, index, child_index
             )
             event("sees the child" if expected else "does not see the child")
+            if any(g.person == index and g.child == child_index and grant_is_current(g) for g in grant_specs):
+                event("holds a lasting emergency access: " + ("sees" if expected else "does not see"))
             assert (child.pk in listed) is expected
             assert may(user, VIEW_CHILD, child) is expected
             if not person.superuser:
@@ -241,6 +314,9 @@ def test_confidential_contact_details_are_for_social_care_staff_only(world: Worl
         assert may(world.user(persona), VIEW_CONFIDENTIAL_CONTACT_DETAILS, world.child) is True
     for persona in ("health_visitor", "police_officer", "superuser", "other_authority_worker"):
         assert may(world.user(persona), VIEW_CONFIDENTIAL_CONTACT_DETAILS, world.child) is False
+    # Nor does break glass reveal them (issue item 4): the duty officer sees Corin's record, not them.
+    assert may(world.user("duty_officer"), VIEW_CHILD, world.unrelated_child) is True
+    assert may(world.user("duty_officer"), VIEW_CONFIDENTIAL_CONTACT_DETAILS, world.unrelated_child) is False
 
 
 def test_only_team_and_safeguarding_managers_of_the_authority_see_who_has_seen_a_record(world: World) -> None:

@@ -11,11 +11,16 @@ so the row survives whatever the exception then unwinds. That needs the gateway 
 ``transaction.atomic`` block (check first, then open the transaction: Wagtail's actions). Called inside
 one, a refusal raises ``RuntimeError`` instead of losing its row quietly. An allowed read is written in
 the caller's transaction, if any, and commits or rolls back with the read it records.
+
+A read by someone who sees the record because they opened it in an emergency (break glass) is logged as
+such (``what`` ends in ``-emergency``), with the reason they gave and the emergency access it rests on,
+so that "Who has seen this record" shows it for review.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.contrib.auth.models import AnonymousUser
@@ -25,15 +30,26 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from cpconf.access.log import access_history_for_child, access_record
-from cpconf.access.models import AccessEntry
-from cpconf.access.rules import SEE_CHILDREN, VIEW_CHILD, VIEW_CHILD_ACCESS_HISTORY, may
-from cpconf.access.selectors import child_lookup, children_visible_to
+from cpconf.access.models import AccessEntry, BreakGlassGrant
+from cpconf.access.rules import (
+    OPEN_IN_EMERGENCY,
+    SEE_CHILDREN,
+    VIEW_CHILD,
+    VIEW_CHILD_ACCESS_HISTORY,
+    is_social_care_staff,
+    may,
+)
+from cpconf.access.selectors import break_glass_grant_current, child_lookup, children_visible_to
 from cpconf.people.models import Child, User
 
 # What each gateway logs as "what" was read.
 CHILD_RECORD = "child-record"
 CHILD_LIST = "child-list"
 ACCESS_HISTORY = "access-history"
+# Opening a record in an emergency (the search, and the access it opens), and the mark on every read
+# made through that access ("child-record-emergency").
+EMERGENCY_ACCESS = "emergency-access"
+EMERGENCY_SUFFIX = "-emergency"
 
 # Why a refusal happened, for the log only: never shown to the person refused.
 NO_SUCH_CHILD = "No child has this identifier."
@@ -79,14 +95,24 @@ def _not_found(
     raise Http404(NOT_FOUND_MESSAGE)
 
 
-def child_for(
+@dataclass(frozen=True)
+class ChildAccess:
+    """A child's record as a gateway gave it: the child, and the emergency access the person holds for
+    them (None unless they opened the record in an emergency and that access lasts)."""
+
+    child: Child
+    emergency_access: BreakGlassGrant | None
+
+
+def child_access_for(
     user: User | AnonymousUser,
     public_id: uuid.UUID,
     *,
     what: str = CHILD_RECORD,
     request: HttpRequest | None = None,
-) -> Child:
-    """The child with this public identifier, if ``user`` may see their record (R-AF-5); logged either way.
+) -> ChildAccess:
+    """The child with this public identifier, if ``user`` may see their record (R-AF-5); logged either way,
+    a read through emergency access as such.
 
     Raises ``Http404`` alike for a child who does not exist and one the person may not see.
     """
@@ -98,8 +124,52 @@ def child_for(
     # the child's authority sees the attempt in "Who has seen this record".
     if not may(user, VIEW_CHILD, child):
         _not_found(user=user, what=what, reason=NOT_ALLOWED, request=request, child=child)
-    access_record(user=user, what=what, child=child, allowed=True, request=request)
-    return child
+    # Social care staff see every child of their authority and never open one in an emergency: no query.
+    emergency_access = None if is_social_care_staff(user) else break_glass_grant_current(user, child)
+    # An ordinary read.
+    if emergency_access is None:
+        access_record(user=user, what=what, child=child, allowed=True, request=request)
+        return ChildAccess(child=child, emergency_access=None)
+    # A read while an emergency access lasts: marked, with its reason and the access it rests on.
+    access_record(
+        user=user,
+        what=f"{what}{EMERGENCY_SUFFIX}",
+        child=child,
+        object_id=emergency_access.public_id,
+        reason=emergency_access.reason,
+        allowed=True,
+        request=request,
+    )
+    return ChildAccess(child=child, emergency_access=emergency_access)
+
+
+def child_for(
+    user: User | AnonymousUser,
+    public_id: uuid.UUID,
+    *,
+    what: str = CHILD_RECORD,
+    request: HttpRequest | None = None,
+) -> Child:
+    """The child with this public identifier, if ``user`` may see their record (R-AF-5); logged either way
+    (``child_access_for``, for a caller that has no use for the emergency access).
+
+    Raises ``Http404`` alike for a child who does not exist and one the person may not see.
+    """
+    return child_access_for(user, public_id, what=what, request=request).child
+
+
+def emergency_access_page_for(user: User | AnonymousUser, *, request: HttpRequest | None = None) -> None:
+    """Let ``user`` use the page that opens a record in an emergency, or refuse (logged, 403). Only people
+    who work with children and see only those they are involved with may (``OPEN_IN_EMERGENCY``)."""
+    # Social care staff (they see every child of their authority already), performance analysts, service
+    # accounts, superusers, anyone without an active professional record: 403, logged. (Nobody reaches
+    # another authority's children from here: the search looks only in the person's own.)
+    if not may(user, OPEN_IN_EMERGENCY):
+        _refuse(user=user, what=EMERGENCY_ACCESS, reason=NOT_ALLOWED, request=request)
+        raise PermissionDenied(
+            "Opening a record in an emergency is for people who work with children and see only the "
+            "children they are involved with."
+        )
 
 
 def children_for(

@@ -9,14 +9,20 @@ columns it needs. Rows are written only by ``cpconf.access.log``; the chain arit
 A row is never changed or deleted through the ORM: ``save`` refuses an existing row and ``delete``
 refuses always. This is the one place where a guard on the model is right, because nothing else may
 ever edit these rows. It does not stop raw SQL; the hash chain detects that (``cpconf audit verify``).
+
+``BreakGlassGrant`` is the record of a child's record opened in an emergency, and for as long as it
+lasts it lets the person see the record (``cpconf.access.rules``; docs/access.md).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+
+from cpconf.people.models import Child
 
 
 class AppendOnlyError(Exception):
@@ -149,3 +155,43 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.sequence}"
+
+
+class EmergencySearch(models.TextChoices):
+    """How the person found the child they opened in an emergency."""
+
+    NHS_NUMBER = "nhs_number", "NHS number"
+    NAME_AND_DATE_OF_BIRTH = "name_and_date_of_birth", "Full name and date of birth"
+
+
+class BreakGlassGrant(models.Model):
+    """A child's record opened in an emergency by someone not involved with the child (break glass,
+    issue item 4): who, which child, why, and from when until when. While it lasts, they may see the
+    record; afterwards it is the record of what they did, for review. Never changed or deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # PROTECT: who opened a child's record, and which, stays answerable.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.TextField()
+    found_by = models.CharField(max_length=30, choices=EmergencySearch.choices)
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "emergency access"
+        verbose_name_plural = "emergency access"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="break_glass_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            # The rules ask on every page "which children has this person opened, unexpired?".
+            models.Index(fields=["user", "child", "expires_at"], name="break_glass_user_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access {self.public_id}"

@@ -13,8 +13,14 @@ Who sees what:
   police officer, or a social care business-support worker with no role) does not open every child.
 * **Anyone else who works with children** (``CASE_ROLES``: an agency professional, or someone with a
   social care role outside children's social care) sees a child only while involved with that child:
-  today, while allocated to the child (``people.Allocation``, its start and end dates included). The
-  conferences and plans features add two more ways, at the marked extension points below.
+  while allocated to the child (``people.Allocation``, its start and end dates included), or while an
+  emergency access they opened lasts (break glass: ``BreakGlassGrant``, ``CPCONF_BREAK_GLASS_HOURS``).
+  The conferences and plans features add two more ways, at the marked extension points below.
+* **Break glass** (``OPEN_IN_EMERGENCY``) is for exactly those people: they may open, in an emergency,
+  a record of their own authority that they are not involved with, with a reason, for a few hours, and
+  their authority's safeguarding managers are told (``cpconf.access.services.break_glass_open``).
+  Social care staff never need it (they see every child of their authority), and nobody else may use
+  it: not another authority's staff, a performance analyst, a service account or a superuser.
 * **Nobody** sees another authority's children, whatever their roles or allocations.
 * A **performance analyst** sees aggregate figures only: the role gives no child's record. A **service
   account** is a machine identity for the API and sees nothing through the pages, whatever other roles
@@ -41,6 +47,7 @@ from rules.predicates import predicate
 from rules.rulesets import set_rule
 
 from cpconf import clock
+from cpconf.access.models import BreakGlassGrant
 from cpconf.people.models import AgencyType, Allocation, Child, Professional, Role, User
 from cpconf.people.selectors import professional_for_user
 
@@ -49,6 +56,7 @@ SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only
 VIEW_CHILD = "access.view_child"  # see this child's record
 VIEW_CONFIDENTIAL_CONTACT_DETAILS = "access.view_confidential_contact_details"  # of this child's family
 VIEW_CHILD_ACCESS_HISTORY = "access.view_child_access_history"  # who has seen this child's record
+OPEN_IN_EMERGENCY = "access.open_in_emergency"  # open a record they are not involved with (break glass)
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -169,6 +177,18 @@ def _allocated_filter(actor: Actor) -> Q:
     return Q(Exists(current))
 
 
+def _break_glass_filter(actor: Actor) -> Q:
+    """Children the person opened in an emergency, while that access lasts (from its start, up to but not
+    including its end)."""
+    if not actor.user.is_authenticated:
+        return NOTHING
+    now = clock.now()
+    unexpired = BreakGlassGrant.objects.filter(
+        child=OuterRef("pk"), user_id=actor.user.pk, started_at__lte=now, expires_at__gt=now
+    )
+    return Q(Exists(unexpired))
+
+
 # R-AF-5: the ways someone who is not social care staff becomes involved with a child. Each filter
 # selects the children the person is involved with in that way.
 #
@@ -176,7 +196,7 @@ def _allocated_filter(actor: Actor) -> Q:
 #     Q(Exists(Invitation.objects.filter(conference__children=OuterRef("pk"), professional=..., ...)))
 # EXTENSION POINT (plans): "a member of the child's core group" adds another, for while the plan lasts.
 # Each new way needs rows in the property test (tests/access/test_rules.py) and a persona that uses it.
-INVOLVEMENT_FILTERS = (_allocated_filter,)
+INVOLVEMENT_FILTERS = (_allocated_filter, _break_glass_filter)
 
 
 def _involved_filter(actor: Actor) -> Q:
@@ -223,6 +243,13 @@ def manages_use_of_records(user: Any) -> bool:
 
 
 @predicate
+def is_someone_for_whom_break_glass_is_meant(user: Any) -> bool:
+    # Someone who works with children but sees only those they are involved with.
+    actor = _actor(user)
+    return _may_see_any_child(actor) and not _is_social_care_staff(actor)
+
+
+@predicate
 def belongs_to_childs_authority(user: Any, child: Child | None) -> bool:
     # Twin of _same_authority_filter.
     actor = _actor(user)
@@ -248,6 +275,15 @@ PERMISSIONS = {
     # (The cheap checks of the person come first: rules stops at the first that fails.)
     VIEW_CONFIDENTIAL_CONTACT_DETAILS: is_social_care_staff & view_child,
     VIEW_CHILD_ACCESS_HISTORY: is_social_care_staff & manages_use_of_records & view_child,
+    # Break glass: the page, for the person alone. Which child they may open is the service's question:
+    # one of their own authority (it searches nowhere else) that they cannot already see.
+    OPEN_IN_EMERGENCY: is_someone_for_whom_break_glass_is_meant,
+    # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
+    # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
+    # gets permissions of its own that name who receives it. Never build them on view_child or
+    # is_involved_with_child: those are true for someone who opened the record in an emergency, and
+    # break glass must never reveal what is withheld (issue item 4). The same holds for confidential
+    # contact details above: a person who breaks glass is never social care staff, so they stay withheld.
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 
 from cpconf import clock
+from cpconf.access.models import BreakGlassGrant
 from cpconf.access.rules import (
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFIDENTIAL_CONTACT_DETAILS,
@@ -24,10 +25,14 @@ from cpconf.access.rules import (
 )
 from cpconf.people.models import (
     SOCIAL_WORKER_CASE_ROLES,
+    AgencyType,
     Allocation,
+    Authority,
     Child,
     ChildRelationship,
     Household,
+    Professional,
+    Role,
     User,
 )
 
@@ -68,6 +73,61 @@ def child_lookup(public_id: uuid.UUID) -> Child | None:
     """The child with this public identifier, whoever may see it. For ``cpconf.access.gateways`` only:
     everything else gets a child from a gateway, which decides whether the person may see it."""
     return Child.objects.select_related("authority").filter(public_id=public_id).first()
+
+
+# Break glass (docs/access.md)
+
+
+def break_glass_grant_current(user: User | AnonymousUser, child: Child) -> BreakGlassGrant | None:
+    """The emergency access ``user`` holds for ``child`` now, if any (the one that lasts longest)."""
+    if not user.is_authenticated:
+        return None
+    now = clock.now()
+    return (
+        BreakGlassGrant.objects.filter(user_id=user.pk, child=child, started_at__lte=now, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def children_matching_emergency_search(
+    *,
+    authority_id: int,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: date | None = None,
+) -> list[Child]:
+    """Up to two children of one authority who match every detail given exactly (names whatever their
+    case): for break glass, which opens a record only when exactly one child matches. Whoever may see
+    them: for ``cpconf.access.services`` only, which decides and logs."""
+    criteria = Q(authority_id=authority_id)
+    if nhs_number:
+        criteria &= Q(nhs_number=nhs_number)
+    if given_name:
+        criteria &= Q(given_name__iexact=given_name)
+    if family_name:
+        criteria &= Q(family_name__iexact=family_name)
+    if date_of_birth is not None:
+        criteria &= Q(date_of_birth=date_of_birth)
+    return list(Child.objects.select_related("authority").filter(criteria).order_by("pk")[:2])
+
+
+def safeguarding_managers_to_alert(*, authority: Authority, opened_by: User) -> list[Professional]:
+    """Who is told when a record of the authority is opened in an emergency: its safeguarding managers in
+    children's social care who have not left (they can see who has seen the record), but never the
+    person who opened it."""
+    return list(
+        Professional.objects.filter(
+            agency__authority=authority,
+            agency__agency_type=AgencyType.CHILDRENS_SOCIAL_CARE,
+            is_active=True,
+            roles__role=Role.SAFEGUARDING_MANAGER,
+        )
+        .exclude(user_id=opened_by.pk)
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cpconf import clock
 from cpconf.access import gateways, selectors
+from cpconf.clock import time_in_words
 from cpconf.people.models import Child, User
 
 CHILDREN_PER_PAGE = 25
@@ -54,18 +55,21 @@ def nhs_number_spaced(nhs_number: str) -> str:
     return f"{nhs_number[:3]} {nhs_number[3:6]} {nhs_number[6:]}"
 
 
-# What each kind of read in the access log is, in words (cpconf.access.gateways names them).
+# What each kind of read in the access log is, in words (cpconf.access.gateways names them). A read
+# made through emergency access has the same words, marked as emergency access on the page.
 WHAT_IN_WORDS = {
     gateways.CHILD_RECORD: "The child's record",
     gateways.ACCESS_HISTORY: "Who has seen this record",
+    gateways.EMERGENCY_ACCESS: "Opened the record in an emergency",
 }
 
 
-def time_in_words(moment: datetime) -> str:
-    """A moment as GOV.UK writes it, in England's time: "25 November 2026 at 3:06pm"."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+def access_ends_in_words(expires_at: datetime, now: datetime) -> str:
+    """When an emergency access ends, in England's time: "2:32pm" if today, else "1:15am on 26 November 2026"."""
+    local = timezone.localtime(expires_at)
+    if local.date() == timezone.localtime(now).date():
+        return clock.time_of_day_in_words(expires_at)
+    return f"{clock.time_of_day_in_words(expires_at)} on {local.day} {local:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class AccessRow:
     email: str
     what: str
     allowed: bool
+    emergency: bool  # opened in an emergency, or read through that access (break glass)
+    reason: str  # the reason given, for emergency access; "" otherwise
 
 
 @dataclass(frozen=True)
@@ -123,13 +129,18 @@ def child_list(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A child's record: details, households, family and the professionals allocated (R-CH-1)."""
     user = _user(request)
-    child = gateways.child_for(user, public_id, request=request)
+    access = gateways.child_access_for(user, public_id, request=request)
+    child = access.child
     record = selectors.child_record_for(user, child)
+    emergency = access.emergency_access
     context = {
         "record": record,
         "child": child,
         "age": age_in_words(child, clock.today()),
         "nhs_number": nhs_number_spaced(child.nhs_number),
+        "emergency_access_ends": None
+        if emergency is None
+        else access_ends_in_words(emergency.expires_at, clock.now()),
     }
     return render(request, "people/child_detail.html", context)
 
@@ -139,15 +150,20 @@ def child_access_history(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     """Who has seen (or tried to see) this child's record, newest first."""
     child, entries = gateways.child_access_history_for(_user(request), public_id, request=request)
     page = Paginator(entries, ACCESS_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        AccessRow(
-            when=time_in_words(entry.recorded_at),
-            who=entry.actor_name or entry.actor_email or "Someone not signed in",
-            email=entry.actor_email if entry.actor_name else "",
-            what=WHAT_IN_WORDS.get(entry.what, entry.what),
-            allowed=entry.allowed,
+    rows = []
+    for entry in page.object_list:
+        what = entry.what.removesuffix(gateways.EMERGENCY_SUFFIX)
+        emergency = what != entry.what or what == gateways.EMERGENCY_ACCESS
+        rows.append(
+            AccessRow(
+                when=time_in_words(entry.recorded_at),
+                who=entry.actor_name or entry.actor_email or "Someone not signed in",
+                email=entry.actor_email if entry.actor_name else "",
+                what=WHAT_IN_WORDS.get(what, what),
+                allowed=entry.allowed,
+                emergency=emergency,
+                reason=entry.reason if emergency else "",
+            )
         )
-        for entry in page.object_list
-    ]
     context = {"child": child, "page": page, "page_range": _page_range(page), "rows": rows}
     return render(request, "people/child_access_history.html", context)

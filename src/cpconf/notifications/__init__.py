@@ -1,0 +1,7 @@
+"""Email about children, through one boundary (R-AF-5; STYLE rule 11; docs/email.md).
+
+Everything the product emails about a child goes through ``services.notify_about_child``: it decides,
+recipient by recipient, whether the content may go (the address is at one of the authority's secure
+email domains) or only a sign-in notice without it, and writes the message to the outbox in the
+caller's transaction. ``tasks.outbox_send`` sends it later, through Django's mailers, from the worker.
+"""

@@ -1,0 +1,122 @@
+"""The one way the product emails anything about a child (R-AF-5: "electronically only to a secure email
+address"), and the operator's ways to recover the outbox. See docs/email.md.
+
+``notify_about_child`` decides for each recipient: an address at one of the authority's secure email
+domains receives the content; anyone else receives a sign-in notice that says nothing about the child,
+not even in the subject. Either way it writes one outbox row and queues the task that sends it, both in
+the caller's transaction: if the change that caused the email is rolled back, no email goes.
+
+Secure domains are matched **exactly** (case aside): ``nhs.northbridge.example`` is not trusted because
+``northbridge.example`` is. A secure email domain is an accredited mail system, and a subdomain may be
+another system entirely, so each one is listed on its own (deny by default: security note §0).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.validators import validate_email
+from django.db import transaction
+
+from cpconf import clock
+from cpconf.access.log import audit_record, audit_snapshot
+from cpconf.notifications.models import OutboxMessage, OutboxStatus
+from cpconf.notifications.secure import is_secure_address, sign_in_notice, sign_in_url
+from cpconf.notifications.tasks import outbox_send
+from cpconf.people.models import Authority, Child, User
+
+# After the content, for someone at a secure domain.
+CONTENT_FOOTER = "Sign in to read more: {url}"
+
+# A pending message whose next attempt is this far overdue lost its task (a worker stopped mid-send).
+STALE_AFTER = timedelta(minutes=15)
+
+
+@transaction.atomic
+def notify_about_child(
+    *,
+    authority: Authority,
+    child: Child | None,
+    recipient_email: str,
+    subject: str,
+    body: str,
+    sign_in_path: str,
+    purpose: str,
+    acting_user: User | None = None,
+) -> OutboxMessage:
+    """Email one person about a child: the content if their address is at a secure domain, otherwise a
+    sign-in notice without it (R-AF-5). Queued in the caller's transaction; sent by the worker.
+
+    ``child`` is the child it is about (None for a message about several, such as a conference), kept so
+    the child's history shows who was emailed. ``purpose`` is a short name for why ("emergency-access-alert").
+    """
+    recipient = recipient_email.strip()
+    validate_email(recipient)
+    if child is not None and child.authority_id != authority.pk:
+        raise ValueError(
+            "The child belongs to another authority: email about a child never crosses authorities."
+        )
+    if "\n" in subject or "\r" in subject:
+        raise ValueError("An email's subject is one line.")
+    url = sign_in_url(sign_in_path)
+    secure = is_secure_address(authority=authority, email_address=recipient)
+    if secure:
+        sent_subject, sent_body = subject, f"{body.rstrip()}\n\n{CONTENT_FOOTER.format(url=url)}\n"
+    else:
+        # The content is not kept for this recipient at all: the row holds only what they receive.
+        sent_subject, sent_body = sign_in_notice(url=url)
+    now = clock.now()
+    message = OutboxMessage(
+        authority=authority,
+        child=child,
+        purpose=purpose,
+        recipient=recipient,
+        secure=secure,
+        subject=sent_subject,
+        body=sent_body,
+        sign_in_url=url,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    message.full_clean()
+    message.save()
+    # Who was emailed about the child, and whether the content went; not the content itself.
+    after = {key: value for key, value in audit_snapshot(message).items() if key not in {"subject", "body"}}
+    audit_record(actor=acting_user, action="create", instance=message, before=None, after=after)
+    # The task row is written by the database task backend in this same transaction (checks.py makes
+    # sure that is the backend): it commits with the message, or neither exists.
+    outbox_send.enqueue(str(message.public_id))
+    return message
+
+
+def outbox_requeue_stale() -> int:
+    """Queue again every pending message whose attempt is long overdue: its task was lost when a worker
+    stopped in the middle of sending (docs/email.md). Returns how many."""
+    count = 0
+    overdue = clock.now() - STALE_AFTER
+    stale = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=overdue)
+    for public_id in stale.values_list("public_id", flat=True):
+        with transaction.atomic():
+            # Bump the time first, so that running this twice does not queue it twice.
+            OutboxMessage.objects.filter(public_id=public_id, status=OutboxStatus.PENDING).update(
+                next_attempt_at=clock.now()
+            )
+            outbox_send.enqueue(str(public_id))
+        count += 1
+    return count
+
+
+def outbox_retry_failed() -> int:
+    """Give every failed message a fresh set of attempts, once the cause (a mail server, an address) has
+    been put right. Returns how many."""
+    count = 0
+    for public_id in OutboxMessage.objects.filter(status=OutboxStatus.FAILED).values_list(
+        "public_id", flat=True
+    ):
+        with transaction.atomic():
+            OutboxMessage.objects.filter(public_id=public_id, status=OutboxStatus.FAILED).update(
+                status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now()
+            )
+            outbox_send.enqueue(str(public_id))
+        count += 1
+    return count
