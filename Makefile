@@ -29,10 +29,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(VENV)/.installed $@
 
+demo: export CPCONF_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(VENV)/.installed
 	@mkdir -p "$(CPCONF_DATA_DIR)"
 	CPCONF_DEMO=1 $(BIN)/cpconf migrate --noinput
 	CPCONF_DEMO=1 $(BIN)/cpconf demo
+	@echo "The background worker sends the demo's email; it is written to $(CPCONF_DATA_DIR)/demo-email.log"
+	@CPCONF_DEMO=1 $(BIN)/cpconf db_worker >>"$(CPCONF_DATA_DIR)/demo-email.log" 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CPCONF_DEMO=1 $(BIN)/cpconf runserver --noreload 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev
