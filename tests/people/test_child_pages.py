@@ -103,6 +103,20 @@ def test_the_list_searches_by_any_part_of_any_name(world: World) -> None:
     assert "Clear the search" in words
 
 
+@pytest.mark.parametrize(
+    ("typed", "finds_jago"),
+    [("fair\x00brass", True), ("%", False), ("_", False), ("\\", False), ("'; select 1; --", False)],
+)
+def test_a_search_with_characters_a_database_treats_specially_is_just_text(
+    world: World, typed: str, finds_jago: bool
+) -> None:
+    # A null character is refused by PostgreSQL's driver: it is dropped, not turned into an error page;
+    # LIKE's wildcards match only themselves.
+    response = world.client_for("chair").get("/children/", {"q": typed})
+    assert response.status_code == 200
+    assert ("Jago Fairbrass" in text(response.content.decode())) is finds_jago
+
+
 def test_the_list_pages_through_many_children_keeping_the_search(world: World) -> None:
     factories.ChildFactory.create_batch(30, authority=world.northbridge, family_name="Ambleside")
     client = world.client_for("chair")

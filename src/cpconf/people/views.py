@@ -104,7 +104,8 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
     """The children the signed-in person may see (R-AF-5), searchable by name."""
-    search = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
+    # A null character is never part of a name, and PostgreSQL refuses it outright: drop it.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[: selectors.SEARCH_MAX_LENGTH]
     children = gateways.children_for(_user(request), search=search, request=request)
     paginator = Paginator(children, CHILDREN_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
