@@ -228,6 +228,32 @@ def test_allocated_health_visitor_sees_the_record_without_confidential_contact_d
     assert f'href="{record_url(world.brother)}"' not in html
 
 
+def test_a_relative_living_with_a_confidential_parent_does_not_give_her_address_away(world: World) -> None:
+    # Security note §0: a grandmother in the same household, whose own details are not confidential,
+    # would otherwise show the mother's address to an agency professional.
+    household = world.child.households.get()
+    grandmother = factories.FamilyMemberFactory(
+        authority=world.northbridge, given_name="Ysolde", address=household.address, phone="07700 900333"
+    )
+    household.adults.add(grandmother)
+    factories.ChildRelationshipFactory(
+        child=world.child, family_member=grandmother, relationship=Relationship.GRANDPARENT
+    )
+    # A relative elsewhere whose address was copied from the mother's, typed a little differently.
+    uncle = factories.FamilyMemberFactory(
+        authority=world.northbridge, given_name="Piran", address="flat 3 12 sparrowhawk lane"
+    )
+    factories.ChildRelationshipFactory(
+        child=world.child, family_member=uncle, relationship=Relationship.AUNT_OR_UNCLE
+    )
+    agency_view = world.client_for("health_visitor").get(record_url(world.child)).content.decode()
+    assert "Sparrowhawk" not in agency_view and "sparrowhawk" not in agency_view
+    assert "07700 900333" in agency_view  # her phone is her own, and not confidential
+    assert text(agency_view).count("Address withheld: it may be where someone") == 2
+    social_care_view = world.client_for("social_worker").get(record_url(world.child)).content.decode()
+    assert "flat 3 12 sparrowhawk lane" in social_care_view
+
+
 def test_an_unborn_child_shows_the_expected_delivery_date_and_no_age(world: World) -> None:
     due = clock.today() + timedelta(weeks=6)
     unborn = factories.ChildFactory(

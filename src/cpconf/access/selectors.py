@@ -134,10 +134,29 @@ def safeguarding_managers_to_alert(*, authority: Authority, opened_by: User) -> 
 class ContactDetails:
     phone: str
     email: str
-    address: str
+    # None when withheld: it may be the address of someone whose contact details are confidential.
+    address: str | None
 
     def __bool__(self) -> bool:
-        return bool(self.phone or self.email or self.address)
+        return bool(self.phone or self.email or self.address or self.address is None)
+
+
+def _address_key(address: str) -> str:
+    """An address reduced to its letters and digits, so that copies typed differently still match."""
+    return "".join(character for character in address.casefold() if character.isalnum())
+
+
+# Shorter than this, a piece of an address ("flat 3") says too little to be matched on its own.
+_SHORTEST_ADDRESS_KEY = 8
+
+
+def _may_be_address(address: str, confidential_keys: set[str]) -> bool:
+    """Whether ``address`` is, or is part of, or contains, an address that must stay confidential: a
+    copy without the postcode is still the same place, so withholding errs on the side of too much."""
+    key = _address_key(address)
+    if len(key) < _SHORTEST_ADDRESS_KEY:
+        return False
+    return any(key in confidential or confidential in key for confidential in confidential_keys)
 
 
 @dataclass(frozen=True)
@@ -216,11 +235,32 @@ def child_record_for(user: User | AnonymousUser, child: Child) -> ChildRecord:
         .order_by("case_role", "start_date", "pk")
     )
 
+    # Where a confidential person lives must not come out through anyone else's details either: the
+    # addresses they share (their own, and those of households they live in) are withheld with theirs,
+    # as is the address of anyone who lives with them (security note §0: deny by default).
+    household_list = list(households)
+    relationship_list = list(relationships)
+    confidential_addresses: set[str] = set()
+    lives_with_confidential: set[int] = set()
+    if not confidential_allowed:
+        for household in household_list:
+            adults = list(household.adults.all())
+            if any(adult.contact_details_confidential for adult in adults):
+                confidential_addresses.add(_address_key(household.address))
+                lives_with_confidential.update(adult.pk for adult in adults)
+        for relationship in relationship_list:
+            if relationship.family_member.contact_details_confidential:
+                confidential_addresses.add(_address_key(relationship.family_member.address))
+        confidential_addresses = {key for key in confidential_addresses if len(key) >= _SHORTEST_ADDRESS_KEY}
+
     household_rows = []
-    for household in households:
+    for household in household_list:
         adults = list(household.adults.all())
         # A confidential address may be the household's own: withhold it with theirs.
-        address_withheld = not confidential_allowed and any(a.contact_details_confidential for a in adults)
+        address_withheld = not confidential_allowed and (
+            any(a.contact_details_confidential for a in adults)
+            or _may_be_address(household.address, confidential_addresses)
+        )
         household_rows.append(
             HouseholdRow(
                 name=household.name,
@@ -240,9 +280,12 @@ def child_record_for(user: User | AnonymousUser, child: Child) -> ChildRecord:
         )
 
     family_rows = []
-    for relationship in relationships:
+    for relationship in relationship_list:
         member = relationship.family_member
         withheld = member.contact_details_confidential and not confidential_allowed
+        address_withheld = member.pk in lives_with_confidential or _may_be_address(
+            member.address, confidential_addresses
+        )
         family_rows.append(
             FamilyMemberRow(
                 name=member.full_name,
@@ -252,7 +295,9 @@ def child_record_for(user: User | AnonymousUser, child: Child) -> ChildRecord:
                 preferred_language=member.preferred_language,
                 interpreter_needed=member.interpreter_needed,
                 contact_confidential=member.contact_details_confidential,
-                contact=None if withheld else ContactDetails(member.phone, member.email, member.address),
+                contact=None
+                if withheld
+                else ContactDetails(member.phone, member.email, None if address_withheld else member.address),
             )
         )
 
