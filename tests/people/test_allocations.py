@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cpconf.people.models import AgencyType, Allocation, Authority, CaseRole, Child, Professional
+from cpconf.people.selectors import allocation_current_on
 from cpconf.people.services import allocation_create, allocation_end
 from tests import factories
 
@@ -53,8 +54,10 @@ def test_a_professional_is_allocated_from_a_start_date(child: Child, health_visi
         None,
         "Cressida Holloway, Worker from another agency for Isolde Penwarden",
     )
-    assert allocation.is_current_on(START) and allocation.is_current_on(date(2030, 1, 1))
-    assert not allocation.is_current_on(START - timedelta(days=1))
+    current = Allocation.objects.filter(pk=allocation.pk)
+    assert current.filter(allocation_current_on(START)).exists()
+    assert current.filter(allocation_current_on(date(2030, 1, 1))).exists()
+    assert not current.filter(allocation_current_on(START - timedelta(days=1))).exists()
 
 
 def test_someone_from_another_authority_cannot_be_allocated(child: Child) -> None:

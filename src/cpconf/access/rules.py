@@ -49,7 +49,7 @@ from rules.rulesets import set_rule
 from cpconf import clock
 from cpconf.access.models import BreakGlassGrant
 from cpconf.people.models import AgencyType, Allocation, Child, Professional, Role, User
-from cpconf.people.selectors import professional_for_user
+from cpconf.people.selectors import allocation_current_on, professional_for_user
 
 # The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
 SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
@@ -170,10 +170,9 @@ def _same_authority_filter(actor: Actor) -> Q:
 
 def _allocated_filter(actor: Actor) -> Q:
     """Children the person is allocated to today (the allocation's start and end dates included)."""
-    today = clock.today()
     current = Allocation.objects.filter(
-        child=OuterRef("pk"), professional=actor.professional, start_date__lte=today
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        allocation_current_on(clock.today()), child=OuterRef("pk"), professional=actor.professional
+    )
     return Q(Exists(current))
 
 

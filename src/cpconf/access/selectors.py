@@ -35,6 +35,7 @@ from cpconf.people.models import (
     Role,
     User,
 )
+from cpconf.people.selectors import allocation_current_on
 
 # How long a name search may be: longer input is cut, not refused.
 SEARCH_MAX_LENGTH = 100
@@ -43,10 +44,7 @@ SEARCH_MAX_LENGTH = 100
 def _current_allocations() -> QuerySet[Allocation]:
     """Allocations that cover today, of people who have not left (someone who has left is no longer
     anyone's social worker, even before their allocations are ended)."""
-    today = clock.today()
-    return Allocation.objects.filter(start_date__lte=today, professional__is_active=True).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Allocation.objects.filter(allocation_current_on(clock.today()), professional__is_active=True)
 
 
 def children_visible_to(user: User | AnonymousUser, *, search: str = "") -> QuerySet[Child]:

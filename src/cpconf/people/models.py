@@ -536,10 +536,6 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         return f"{self.professional.full_name}, {self.get_case_role_display()} for {self.child}"
 
-    def is_current_on(self, day: date) -> bool:
-        """Whether the allocation covers ``day`` (its start and end dates included)."""
-        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
-
     def clean(self) -> None:
         super().clean()
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from cpconf.people.models import Authority, ClosureDay, Professional, User
 from cpconf.timescales import WorkingCalendar
@@ -53,3 +55,8 @@ def working_calendar_for(authority: Authority) -> WorkingCalendar:
     authority; the closure days of its policy profile are added there."""
     closure_days = ClosureDay.objects.filter(authority=authority).values_list("date", flat=True)
     return WorkingCalendar(closure_days=closure_days)
+
+
+def allocation_current_on(day: date) -> Q:
+    """A filter on Allocation: those that cover ``day``, their start and end dates included (R-AF-5)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
