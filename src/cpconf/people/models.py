@@ -376,8 +376,7 @@ class Child(models.Model):
         """Whole years of age on ``day``; None for an unborn child."""
         if self.date_of_birth is None:
             return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return timescales.age_in_years(self.date_of_birth, day)
 
 
 class FamilyMember(models.Model):

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cpconf import clock
+from cpconf import clock, timescales
 from cpconf.access import gateways, selectors
 from cpconf.clock import time_in_words
 from cpconf.people.models import Child, User
@@ -37,8 +37,7 @@ def age_in_words(child: Child, today: date) -> str:
         return "Unborn"
     if years >= 1:
         return str(years)
-    born = child.date_of_birth
-    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    months = timescales.whole_months_between(child.date_of_birth, today)
     if months < 1:
         return "Under 1 month"
     return "1 month" if months == 1 else f"{months} months"

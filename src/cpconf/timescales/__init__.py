@@ -16,6 +16,7 @@ Typical use::
 
 from __future__ import annotations
 
+from cpconf.timescales.ages import age_in_years, whole_months_between
 from cpconf.timescales.deadlines import deadlines_before_conference, deadlines_for_event
 from cpconf.timescales.durations import LONDON, Deadline, Duration, Unit, add_months, parse_duration
 from cpconf.timescales.errors import (
@@ -75,6 +76,7 @@ __all__ = [
     "UnknownPolicyError",
     "WorkingCalendar",
     "add_months",
+    "age_in_years",
     "bank_holidays_in",
     "deadlines_before_conference",
     "deadlines_for_event",
@@ -82,4 +84,5 @@ __all__ = [
     "load_policy_file",
     "parse_duration",
     "policy_names",
+    "whole_months_between",
 ]
