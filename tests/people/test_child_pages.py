@@ -16,6 +16,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from cpconf import clock
+from cpconf.access.log import access_record
 from cpconf.access.models import AccessEntry, BreakGlassGrant
 from cpconf.people.models import CaseRole, Child, Relationship
 from cpconf.people.services import allocation_create
@@ -363,6 +364,15 @@ def test_team_manager_sees_who_has_seen_the_record_newest_first(world: World) ->
         ("Lucan Marwood", "The child's record", "Seen"),
         ("Rufus Ashbury", "The child's record", "Refused"),
     ]
+
+
+def test_reads_in_the_administration_are_named_in_plain_words(world: World) -> None:
+    access_record(user=world.user("social_worker"), what="childrelationship", child=world.child, allowed=True)
+    words = text(
+        world.client_for("team_manager").get(f"/children/{world.child.public_id}/access/").content.decode()
+    )
+    assert "A family relationship, in the administration" in words
+    assert "childrelationship" not in words
 
 
 def test_social_worker_gets_403_for_who_has_seen_the_record(world: World) -> None:

@@ -60,6 +60,11 @@ WHAT_IN_WORDS = {
     gateways.CHILD_RECORD: "The child's record",
     gateways.ACCESS_HISTORY: "Who has seen this record",
     gateways.EMERGENCY_ACCESS: "Opened the record in an emergency",
+    # Reads in the administration (cpconf.access.admin) of records about this child.
+    "childrelationship": "A family relationship, in the administration",
+    "allocation": "An allocation, in the administration",
+    "access-log": "An access log entry, in the administration",
+    "audit-history": "A change history entry, in the administration",
 }
 
 
