@@ -148,6 +148,23 @@ class _AuthorityAccess(_AccessBase):
         # A record of another authority is refused even if it reached here some other way.
         return obj is None or authority_id_of(obj) == authority.pk
 
+    # Viewing, changing and deleting take the same arguments on a page and on an inline (where ``obj`` is
+    # the parent record); adding does not, so each class keeps its own has_add_permission.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_superuser(request):
+            return bool(super().has_view_permission(request, obj))
+        return self._authority_administrator_may(request, True, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_superuser(request):
+            return bool(super().has_change_permission(request, obj))
+        return self._authority_administrator_may(request, self.authority_administrator_may_change, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if is_superuser(request):
+            return bool(super().has_delete_permission(request, obj))
+        return self._authority_administrator_may(request, self.authority_administrator_may_delete, obj)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if is_superuser(request):
@@ -184,25 +201,10 @@ class AuthorityScopedAdmin[M: models.Model](AuditedAdmin, _AuthorityAccess, admi
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_superuser(request) or administered_authority(request) is not None
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_view_permission(request, obj)
-        return self._authority_administrator_may(request, True, obj)
-
     def has_add_permission(self, request: HttpRequest) -> bool:
         if is_superuser(request):
             return super().has_add_permission(request)
         return self._authority_administrator_may(request, self.authority_administrator_may_add)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_change_permission(request, obj)
-        return self._authority_administrator_may(request, self.authority_administrator_may_change, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_delete_permission(request, obj)
-        return self._authority_administrator_may(request, self.authority_administrator_may_delete, obj)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         # "Does not exist" and "not yours" look the same: a 404, not a redirect naming the record.
@@ -242,25 +244,10 @@ class AuthorityScopedAdmin[M: models.Model](AuditedAdmin, _AuthorityAccess, admi
 class AuthorityScopedInline(_AuthorityAccess, _InlineBase):
     """Rows shown under their parent record; ``obj`` in the permission checks is the parent."""
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_view_permission(request, obj)
-        return self._authority_administrator_may(request, True, obj)
-
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_superuser(request):
             return super().has_add_permission(request, obj)
         return self._authority_administrator_may(request, self.authority_administrator_may_add, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_change_permission(request, obj)
-        return self._authority_administrator_may(request, self.authority_administrator_may_change, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if is_superuser(request):
-            return super().has_delete_permission(request, obj)
-        return self._authority_administrator_may(request, self.authority_administrator_may_delete, obj)
 
 
 # Authority, closure days and secure email domains
