@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
+from cpconf.access.rules import SEE_CHILDREN, may
 from cpconf.people.models import User
 from cpconf.web import two_factor
 from cpconf.web.forms import AuthenticatorCodeForm, SignInForm, TwoFactorCodeForm
@@ -63,7 +64,11 @@ class SignOutView(LogoutView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start of the signed-in person's work list."""
-    return render(request, "web/home.html", {"professional": signed_in_professional(request)})
+    context = {
+        "professional": signed_in_professional(request),
+        "may_see_children": may(request.user, SEE_CHILDREN),
+    }
+    return render(request, "web/home.html", context)
 
 
 class SignedOutView(TemplateView):
