@@ -8,7 +8,6 @@ django-axes' middleware, which must be last.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from cpconf import clock
 from cpconf.people.models import User
 from cpconf.people.selectors import has_closed_professional_record
 from cpconf.web.identity import signed_in_professional
@@ -50,7 +50,7 @@ TWO_FACTOR_EXEMPT = {
 def session_started(sender: object, request: HttpRequest, user: Any, **kwargs: object) -> None:
     """On sign-in (user_logged_in): start the session's clocks. A new sign-in is never verified by a
     code from an earlier session (django-otp sets ``otp_device`` only when a form verified one)."""
-    now = int(time.time())
+    now = int(clock.now().timestamp())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_ACTIVITY] = now
     request.session.pop(SESSION_ENDED, None)
@@ -81,7 +81,7 @@ class SessionSecurityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            now = int(time.time())
+            now = int(clock.now().timestamp())
             ended = _why_session_ended(request, now)
             if ended is not None:
                 logout(request)

@@ -23,12 +23,12 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cpconf import clock
 from cpconf.people.models import User
 from cpconf.web.identity import signed_in_professional
 
@@ -200,4 +200,4 @@ def two_factor_verify(*, request: HttpRequest, code: str) -> CodeOutcome:
 def seconds_until(moment: datetime | None) -> int:
     if moment is None:
         return 0
-    return max(0, int((moment - timezone.now()).total_seconds()) + 1)
+    return max(0, int((moment - clock.now()).total_seconds()) + 1)
