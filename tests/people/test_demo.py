@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 
 from cpconf import clock
+from cpconf.access.models import AuditEntry
 from cpconf.people import identifiers
 from cpconf.people.demo_data import DEMO_PASSWORD, SUPERUSER_EMAIL, nhs_number_in_test_range
 from cpconf.people.models import (
@@ -170,6 +171,15 @@ def test_no_email_address_is_outside_the_example_domain(output: str) -> None:
         *Professional.objects.values_list("email", flat=True),
     ]
     assert all(email.endswith(".example") for email in emails)
+
+
+def test_every_sign_in_the_demo_creates_is_in_the_audit_history(output: str) -> None:
+    audited = set(
+        AuditEntry.objects.filter(object_type="people.user", action="create").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert {str(public_id) for public_id in User.objects.values_list("public_id", flat=True)} <= audited
 
 
 def test_running_it_twice_changes_nothing_and_says_so(output: str) -> None:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cpconf import clock
+from cpconf.access.log import audit_record, audit_snapshot
 from cpconf.people import identifiers, services
 from cpconf.people.models import (
     AgencyType,
@@ -472,8 +473,12 @@ def demo_load() -> bool:
             is_staff=person.is_staff,
         )
     if not User.objects.filter(email=SUPERUSER_EMAIL).exists():
-        User.objects.create_superuser(
+        superuser = User.objects.create_superuser(
             SUPERUSER_EMAIL, DEMO_PASSWORD, first_name=SUPERUSER_NAME[0], last_name=SUPERUSER_NAME[1]
+        )
+        # Every record the demo writes is in the audit history, this sign-in included.
+        audit_record(
+            actor=None, action="create", instance=superuser, before=None, after=audit_snapshot(superuser)
         )
 
     nhs_serial = 0
