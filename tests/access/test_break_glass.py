@@ -23,7 +23,7 @@ from cpconf.access.models import AccessEntry, AuditEntry, BreakGlassGrant, Emerg
 from cpconf.access.rules import VIEW_CHILD, VIEW_CONFIDENTIAL_CONTACT_DETAILS, may
 from cpconf.access.services import EmergencyOutcome, break_glass_open
 from cpconf.notifications.models import OutboxMessage
-from cpconf.people.models import AgencyType, Child, Role
+from cpconf.people.models import AgencyType, Child, Professional, Role
 from cpconf.people.views import access_ends_in_words
 from tests import factories
 from tests.access.conftest import World
@@ -165,6 +165,21 @@ def test_the_alert_goes_to_the_safeguarding_manager_with_who_which_why_and_until
     assert REASON in body
     assert f"They can see the record until {clock.time_in_words(grant.expires_at)}." in body
     assert f"https://cpconf.northbridge.example/children/{world.brother.public_id}/access/" in body
+
+
+def test_a_manager_with_an_unusable_address_does_not_stop_the_record_opening_or_the_other_alerts(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The emergency comes first: one bad address (from an import, say) must not block everyone.
+    social_care = world.professionals["safeguarding_manager"].agency
+    broken = factories.ProfessionalFactory(agency=social_care, roles=[Role.SAFEGUARDING_MANAGER])
+    Professional.objects.filter(pk=broken.pk).update(email="not an email address")
+    response = open_in_emergency(world.client_for("police_officer"), nhs_number=world.brother.nhs_number)
+    assert response.status_code == 302
+    assert BreakGlassGrant.objects.filter(child=world.brother).exists()
+    run_worker()
+    assert [email.to for email in mail.outbox] == [["osric.pendleford@northbridge.example"]]
+    assert f"safeguarding manager {broken.public_id} could not be alerted" in caplog.text
 
 
 def test_a_safeguarding_manager_outside_the_secure_domains_gets_a_notice_without_the_child(

@@ -171,13 +171,24 @@ def _alert_safeguarding_managers(*, grant: BreakGlassGrant) -> None:
         'is listed, with their reason, in "Who has seen this record".'
     )
     for manager in managers:
-        notify_about_child(
-            authority=child.authority,
-            child=child,
-            recipient_email=manager.email,
-            subject="A child's record was opened in an emergency",
-            body=body,
-            sign_in_path=history_path,
-            purpose=ALERT_PURPOSE,
-            acting_user=user,
-        )
+        # One manager's unusable address must not stop the record opening, nor the others' alerts: the
+        # emergency comes first, and the access log and audit history still hold it for review.
+        try:
+            with transaction.atomic():
+                notify_about_child(
+                    authority=child.authority,
+                    child=child,
+                    recipient_email=manager.email,
+                    subject="A child's record was opened in an emergency",
+                    body=body,
+                    sign_in_path=history_path,
+                    purpose=ALERT_PURPOSE,
+                    acting_user=user,
+                )
+        except (ValidationError, ValueError):
+            logger.warning(
+                "Emergency access %s: safeguarding manager %s could not be alerted (their email address "
+                "is not usable).",
+                grant.public_id,
+                manager.public_id,
+            )

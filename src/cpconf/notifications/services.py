@@ -97,10 +97,12 @@ def outbox_requeue_stale() -> int:
     stale = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=overdue)
     for public_id in stale.values_list("public_id", flat=True):
         with transaction.atomic():
-            # Bump the time first, so that running this twice does not queue it twice.
-            OutboxMessage.objects.filter(public_id=public_id, status=OutboxStatus.PENDING).update(
-                next_attempt_at=clock.now()
-            )
+            # Claim it first, still overdue, so that two runs at once do not both queue it.
+            claimed = OutboxMessage.objects.filter(
+                public_id=public_id, status=OutboxStatus.PENDING, next_attempt_at__lt=overdue
+            ).update(next_attempt_at=clock.now())
+            if not claimed:
+                continue
             outbox_send.enqueue(str(public_id))
         count += 1
     return count

@@ -116,6 +116,10 @@ def outbox_send(message_id: str) -> str:
         # Already sent (a repeated task), failed for good, or never committed: nothing to do.
         if message is None or message.status != OutboxStatus.PENDING:
             return "not waiting"
+        # A second task for a message whose retry is still to come (a re-queue while the first waited):
+        # the retry's own task sends it, so the back-off is kept and attempts are not used up twice.
+        if message.next_attempt_at > clock.now():
+            return "not due"
         _keep_content_only_for_secure_addresses(message)
         message.attempts += 1
         try:
