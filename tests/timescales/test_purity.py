@@ -1,4 +1,4 @@
-"""`cpconf.timescales` is pure Python: it must import and run with Django absent (DESIGN.md, principle 1)."""
+"""`cpconf.timescales` is pure Python: it must import and run with Django absent (docs/design.md, principle 1)."""
 
 from __future__ import annotations
 

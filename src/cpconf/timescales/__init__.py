@@ -1,6 +1,6 @@
 """Statutory timescales for child protection conferences: pure Python, no Django.
 
-This package owns every piece of date arithmetic in cpconf (DESIGN.md, principle 1): the England
+This package owns every piece of date arithmetic in cpconf (docs/design.md, principle 1): the England
 working-day calendar (`working_days`), durations such as "15 wd" or "3 months" (`durations`), the dated
 policy profiles in ``policies/*.toml`` (`policy`), the deadlines that follow from an event
 (`deadlines`, names in `events`) and the ``cpconf due`` / ``cpconf policies`` commands (`command`).

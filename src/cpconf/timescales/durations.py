@@ -111,7 +111,7 @@ def local_date(moment: date | datetime) -> date:
 
 def _require_aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        # Time discipline (STYLE.md 10): a naive datetime has no place on the statutory clock.
+        # Time discipline: a naive datetime has no place on the statutory clock.
         raise ValueError(f"{moment.isoformat()} has no time zone: pass an aware datetime or a date")
     return moment
 
