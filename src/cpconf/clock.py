@@ -18,6 +18,11 @@ def today() -> date:
     return timezone.localdate()
 
 
+def date_in_words(day: date) -> str:
+    """A date as GOV.UK writes it: "5 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def time_of_day_in_words(moment: datetime) -> str:
     """The time of day as GOV.UK writes it, in England's time: "3:06pm", "12:05am"."""
     local = timezone.localtime(moment)
@@ -27,5 +32,4 @@ def time_of_day_in_words(moment: datetime) -> str:
 
 def time_in_words(moment: datetime) -> str:
     """A moment as GOV.UK writes it, in England's time: "25 November 2026 at 3:06pm"."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {time_of_day_in_words(moment)}"
+    return f"{date_in_words(timezone.localtime(moment).date())} at {time_of_day_in_words(moment)}"

@@ -654,10 +654,6 @@ class BornOrUnbornFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _household_links(households: Any) -> str:
     links = format_html_join(
         ", ",
@@ -693,9 +689,9 @@ class ChildAdmin(AuthorityScopedAdmin[Child]):
     @admin.display(description="Born, or due", ordering="date_of_birth")
     def born_or_due(self, child: Child) -> str:
         if child.date_of_birth is not None:
-            return _long_date(child.date_of_birth)
+            return clock.date_in_words(child.date_of_birth)
         if child.expected_delivery_date is not None:
-            return f"Due {_long_date(child.expected_delivery_date)}"
+            return f"Due {clock.date_in_words(child.expected_delivery_date)}"
         return ""
 
     @admin.display(description="Age")

@@ -569,13 +569,13 @@ class Allocation(models.Model):
             overlapping = overlapping.filter(start_date__lte=end)
         other = overlapping.order_by("start_date").first()
         if other is not None:
-            until = "with no end date" if other.end_date is None else f"until {_long_date(other.end_date)}"
+            until = (
+                "with no end date"
+                if other.end_date is None
+                else f"until {clock.date_in_words(other.end_date)}"
+            )
             raise ValidationError(
                 f"{professional.full_name} is already allocated to {child.full_name} as "
-                f"{other.get_case_role_display().lower()} from {_long_date(other.start_date)} {until}. "
+                f"{other.get_case_role_display().lower()} from {clock.date_in_words(other.start_date)} {until}. "
                 "End that allocation first, or choose dates that do not overlap."
             )
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

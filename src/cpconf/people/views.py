@@ -73,7 +73,7 @@ def access_ends_in_words(expires_at: datetime, now: datetime) -> str:
     local = timezone.localtime(expires_at)
     if local.date() == timezone.localtime(now).date():
         return clock.time_of_day_in_words(expires_at)
-    return f"{clock.time_of_day_in_words(expires_at)} on {local.day} {local:%B %Y}"
+    return f"{clock.time_of_day_in_words(expires_at)} on {clock.date_in_words(local.date())}"
 
 
 @dataclass(frozen=True)
