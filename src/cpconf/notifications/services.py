@@ -13,10 +13,11 @@ another system entirely, so each one is listed on its own (deny by default: secu
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 
 from cpconf import clock
 from cpconf.access.log import audit_record, audit_snapshot
@@ -89,13 +90,17 @@ def notify_about_child(
     return message
 
 
+def outbox_stale(*, overdue: datetime) -> QuerySet[OutboxMessage]:
+    """Pending messages whose attempt was due before ``overdue``: their task was probably lost."""
+    return OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=overdue)
+
+
 def outbox_requeue_stale() -> int:
     """Queue again every pending message whose attempt is long overdue: its task was lost when a worker
     stopped in the middle of sending (docs/email.md). Returns how many."""
     count = 0
     overdue = clock.now() - STALE_AFTER
-    stale = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lt=overdue)
-    for public_id in stale.values_list("public_id", flat=True):
+    for public_id in outbox_stale(overdue=overdue).values_list("public_id", flat=True):
         with transaction.atomic():
             # Claim it first, still overdue, so that two runs at once do not both queue it.
             claimed = OutboxMessage.objects.filter(

@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from cpconf import clock
 from cpconf.notifications.models import OutboxMessage, OutboxStatus
-from cpconf.notifications.services import STALE_AFTER, outbox_requeue_stale, outbox_retry_failed
+from cpconf.notifications.services import STALE_AFTER, outbox_requeue_stale, outbox_retry_failed, outbox_stale
 
 
 class Command(BaseCommand):
@@ -38,9 +38,7 @@ class Command(BaseCommand):
         counts = dict(OutboxMessage.objects.values_list("status").annotate(count=Count("pk")).order_by())
         for status in OutboxStatus:
             self.stdout.write(f"{status.label}: {counts.get(status.value, 0)}")
-        overdue = OutboxMessage.objects.filter(
-            status=OutboxStatus.PENDING, next_attempt_at__lt=clock.now() - STALE_AFTER
-        ).count()
+        overdue = outbox_stale(overdue=clock.now() - STALE_AFTER).count()
         if overdue:
             self.stdout.write(f"Overdue (their task may have been lost; run with --requeue): {overdue}")
         failed = OutboxMessage.objects.filter(status=OutboxStatus.FAILED).order_by("created_at")
