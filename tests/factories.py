@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import factory
 
 from cpconf import clock
+from cpconf.conferences import models as conference_models
+from cpconf.enquiries import models as enquiry_models
 from cpconf.people import models
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -170,3 +172,78 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     def adults(self, create: bool, extracted: list[models.FamilyMember] | None, **kwargs: object) -> None:
         if create and extracted:
             self.adults.set(extracted)
+
+
+# ---- Enquiries and conferences (issue 4) -----------------------------------------------------------
+
+
+class StrategyDiscussionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = enquiry_models.StrategyDiscussion
+
+    authority = factory.SubFactory(AuthorityFactory)
+    household = factory.SubFactory(HouseholdFactory, authority=factory.SelfAttribute("..authority"))
+    held_on = date(2026, 11, 2)
+    outcome = enquiry_models.StrategyDiscussionOutcome.SECTION_47
+
+
+class Section47EnquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = enquiry_models.Section47Enquiry
+
+    authority = factory.SubFactory(AuthorityFactory)
+    household = factory.SubFactory(HouseholdFactory, authority=factory.SelfAttribute("..authority"))
+    started_on = date(2026, 11, 3)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    """A requested initial conference. Pass ``children=[...]`` to say whom it is about."""
+
+    class Meta:
+        model = conference_models.Conference
+        skip_postgeneration_save = True
+
+    authority = factory.SubFactory(AuthorityFactory)
+    conference_type = conference_models.ConferenceType.INITIAL
+    due_date = date(2026, 11, 23)
+    counted_from = date(2026, 11, 2)
+    due_date_basis = "Within 15 wd of the strategy discussion on 2 November 2026 (R-CT-1)."
+
+    @factory.post_generation
+    def children(self, create: bool, extracted: list[models.Child] | None, **kwargs: object) -> None:
+        if create and extracted:
+            for child in extracted:
+                conference_models.ConferenceChild.objects.create(conference=self, child=child)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = conference_models.Invitation
+
+    conference = factory.SubFactory(ConferenceFactory)
+    role = conference_models.InviteeRole.PROFESSIONAL
+    professional = factory.SubFactory(
+        ProfessionalFactory, agency__authority=factory.SelfAttribute("...conference.authority")
+    )
+    agency = factory.LazyAttribute(
+        lambda invitation: invitation.professional.agency if invitation.professional else None
+    )
+    name = factory.LazyAttribute(
+        lambda invitation: (
+            f"{invitation.professional.given_name} {invitation.professional.family_name}"
+            if invitation.professional
+            else "Ysolde Marchbank"
+        )
+    )
+    email = factory.LazyAttribute(
+        lambda invitation: invitation.professional.email if invitation.professional else ""
+    )
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = conference_models.Report
+
+    conference = factory.SubFactory(ConferenceFactory)
+    agency = factory.SubFactory(AgencyFactory, authority=factory.SelfAttribute("..conference.authority"))
+    due_on = date(2026, 11, 19)

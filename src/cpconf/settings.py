@@ -137,6 +137,8 @@ INSTALLED_APPS = [
     "cpconf.people",
     "cpconf.access",
     "cpconf.notifications",
+    "cpconf.enquiries",
+    "cpconf.conferences",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +223,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Uploaded reports (issue 3, item 8): outside the web root and never served directly.
+CPCONF_UPLOAD_ROOT = Path(env_str("CPCONF_UPLOAD_ROOT", str(DATA_DIR / "uploads"))).resolve()
+# The largest report accepted (R-PR-4 reports as PDF or Word files).
+CPCONF_MAX_UPLOAD_BYTES = env_int("CPCONF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 # Production serves the hashed files collected by `cpconf collectstatic`; demo and tests read the app folders.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG

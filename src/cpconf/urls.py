@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("cpconf.web.urls")),
     path("", include("cpconf.people.urls")),
     path("", include("cpconf.access.urls")),
+    path("", include("cpconf.enquiries.urls")),
+    path("", include("cpconf.conferences.urls")),
 ]

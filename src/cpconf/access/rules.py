@@ -38,7 +38,8 @@ also registered with ``rules``' ObjectPermissionBackend, so ``has_perm`` agrees 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
@@ -51,12 +52,24 @@ from cpconf.access.models import BreakGlassGrant
 from cpconf.people.models import AgencyType, Allocation, Child, Professional, Role, User
 from cpconf.people.selectors import allocation_current_on, professional_for_user
 
+if TYPE_CHECKING:
+    from cpconf.conferences.models import Conference
+
 # The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
 SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
 VIEW_CHILD = "access.view_child"  # see this child's record
 VIEW_CONFIDENTIAL_CONTACT_DETAILS = "access.view_confidential_contact_details"  # of this child's family
 VIEW_CHILD_ACCESS_HISTORY = "access.view_child_access_history"  # who has seen this child's record
 OPEN_IN_EMERGENCY = "access.open_in_emergency"  # open a record they are not involved with (break glass)
+# Conferences (issue 4). A conference is seen by whoever may see every child it is about.
+SEE_CONFERENCES = (
+    "access.see_conferences"  # open the lists of conferences (they show only those they may see)
+)
+VIEW_CONFERENCE = "access.view_conference"  # see this conference
+MANAGE_CONFERENCE = "access.manage_conference"  # arrange it: schedule, invite, record replies and reports
+CHAIR_CONFERENCE = "access.chair_conference"  # decide as its chair: exclusions, withheld report parts
+SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (R-PR-4)
+MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -78,6 +91,10 @@ SOCIAL_CARE_ROLES = frozenset(
 CASE_ROLES = SOCIAL_CARE_ROLES | {Role.AGENCY_PROFESSIONAL}
 # Who may see who has seen a child's record: the managers who answer for the team's use of it.
 ACCESS_HISTORY_ROLES = frozenset({Role.TEAM_MANAGER, Role.SAFEGUARDING_MANAGER})
+
+# How long after a conference an invited professional still sees its children: long enough to read and
+# correct the minutes (Staffordshire allows amendments for 28 working days, R-AF-2).
+INVITATION_ACCESS_DAYS = 60
 
 # A filter that matches no child: Django runs no query for it at all.
 NOTHING = Q(pk__in=[])
@@ -188,14 +205,32 @@ def _break_glass_filter(actor: Actor) -> Q:
     return Q(Exists(unexpired))
 
 
+def _invited_filter(actor: Actor) -> Q:
+    """Children of a conference the person is invited to (R-AF-5): from the invitation while the conference
+    is still to happen, and for ``INVITATION_ACCESS_DAYS`` after its date; never for a cancelled one or a
+    withdrawn invitation."""
+    # Imported here: the conferences app's models import the people app, as this module does.
+    from cpconf.conferences.models import OPEN_STATUSES, ConferenceStatus, Invitation
+
+    if actor.professional is None:
+        return NOTHING
+    recent = clock.now() - timedelta(days=INVITATION_ACCESS_DAYS)
+    invited = Invitation.objects.filter(
+        Q(conference__status__in=OPEN_STATUSES)
+        | (~Q(conference__status=ConferenceStatus.CANCELLED) & Q(conference__starts_at__gte=recent)),
+        conference__conference_children__child=OuterRef("pk"),
+        professional=actor.professional,
+        withdrawn_at__isnull=True,
+    )
+    return Q(Exists(invited))
+
+
 # R-AF-5: the ways someone who is not social care staff becomes involved with a child. Each filter
 # selects the children the person is involved with in that way.
 #
-# EXTENSION POINT (conferences): "invited to one of the child's conferences" adds a filter here, e.g.
-#     Q(Exists(Invitation.objects.filter(conference__children=OuterRef("pk"), professional=..., ...)))
 # EXTENSION POINT (plans): "a member of the child's core group" adds another, for while the plan lasts.
 # Each new way needs rows in the property test (tests/access/test_rules.py) and a persona that uses it.
-INVOLVEMENT_FILTERS = (_allocated_filter, _break_glass_filter)
+INVOLVEMENT_FILTERS = (_allocated_filter, _invited_filter, _break_glass_filter)
 
 
 def _involved_filter(actor: Actor) -> Q:
@@ -217,6 +252,22 @@ def visible_children_filter(user: User | AnonymousUser) -> Q:
         return same_authority
     # Anyone else who works with children sees those they are involved with.
     return same_authority & _involved_filter(actor)
+
+
+def visible_conferences_filter(user: User | AnonymousUser) -> Q:
+    """The conferences ``user`` may see, as a filter on Conference: those of their authority every one of
+    whose children they may see (the twin of the ``VIEW_CONFERENCE`` predicate)."""
+    from cpconf.conferences.models import ConferenceChild
+
+    actor = actor_for(user)
+    if not _may_see_any_child(actor):
+        return NOTHING
+    same_authority = Q(authority_id=actor.authority_id)
+    if _is_social_care_staff(actor):
+        return same_authority
+    children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
+    unseen = children.exclude(child__in=Child.objects.filter(visible_children_filter(user)))
+    return same_authority & Q(Exists(children)) & ~Q(Exists(unseen))
 
 
 # The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
@@ -266,6 +317,41 @@ def is_involved_with_child(user: Any, child: Child | None) -> bool:
 
 view_child = may_see_any_child & belongs_to_childs_authority & (is_social_care_staff | is_involved_with_child)
 
+
+@predicate
+def may_see_conference(user: Any, conference: Conference | None) -> bool:
+    # Twin of visible_conferences_filter: asked of this one conference (no query for social care staff).
+    if conference is None or conference.pk is None:
+        return False
+    actor = _actor(user)
+    if not _may_see_any_child(actor) or conference.authority_id != actor.authority_id:
+        return False
+    if _is_social_care_staff(actor):
+        return True
+    model = type(conference)
+    return model.objects.filter(pk=conference.pk).filter(visible_conferences_filter(user)).exists()
+
+
+@predicate
+def chairs_conference(user: Any, conference: Conference | None) -> bool:
+    """The conference's chair; before a chair is named, anyone who holds the chair's role (R-EX-1)."""
+    actor = _actor(user)
+    if conference is None or actor.professional is None:
+        return False
+    if conference.chair_id is not None:
+        return bool(conference.chair_id == actor.professional.pk)
+    return Role.CHAIR in actor.roles
+
+
+@predicate
+def agency_owes_report(user: Any, conference: Conference | None) -> bool:
+    """The person's agency owes this conference a report (R-PR-4)."""
+    actor = _actor(user)
+    if conference is None or conference.pk is None or actor.professional is None:
+        return False
+    return bool(conference.reports.filter(agency_id=actor.professional.agency_id).exists())
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -277,6 +363,13 @@ PERMISSIONS = {
     # Break glass: the page, for the person alone. Which child they may open is the service's question:
     # one of their own authority (it searches nowhere else) that they cannot already see.
     OPEN_IN_EMERGENCY: is_someone_for_whom_break_glass_is_meant,
+    SEE_CONFERENCES: may_see_any_child,
+    VIEW_CONFERENCE: may_see_conference,
+    MANAGE_CONFERENCE: is_social_care_staff & may_see_conference,
+    # Decisions that are the chair's own (R-EX-1, R-PR-6). Only social care staff chair conferences.
+    CHAIR_CONFERENCE: is_social_care_staff & chairs_conference & may_see_conference,
+    SEND_REPORT: may_see_conference & (is_social_care_staff | agency_owes_report),
+    MANAGE_ENQUIRIES: is_social_care_staff,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
@@ -292,7 +385,7 @@ for _name, _predicate in PERMISSIONS.items():
     set_rule(_name, _predicate)
 
 
-def may(user: User | AnonymousUser, permission: str, obj: Child | None = None) -> bool:
+def may(user: User | AnonymousUser, permission: str, obj: Child | Conference | None = None) -> bool:
     """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
     if permission not in PERMISSIONS:
         raise KeyError(f"{permission!r} is not a cpconf.access permission.")
