@@ -20,6 +20,7 @@ from django.test import Client
 
 from cpconf import clock
 from cpconf.access.models import BreakGlassGrant, EmergencySearch
+from cpconf.conferences.models import Conference, ConferenceStatus, Exclusion, InviteeRole
 from cpconf.people.demo_data import nhs_number_in_test_range
 from cpconf.people.models import (
     Agency,
@@ -27,6 +28,7 @@ from cpconf.people.models import (
     Authority,
     CaseRole,
     Child,
+    FamilyMember,
     Professional,
     Relationship,
     Role,
@@ -65,6 +67,11 @@ class World:
     southmoor_child: Child  # another authority's child
     users: dict[str, User | None]
     professionals: dict[str, Professional]
+    # One conference about each child above (issue 4), so that each sees it as they see the child (the
+    # health visitor sees Elowen's through her allocation). No professional is invited: an invitation
+    # would let them see the child (tests/conferences covers that). Each has one invitation (Elowen's
+    # mother, or an observer), a report owed and an exclusion request, for pages that take their identifiers.
+    conferences: dict[str, Conference]
 
     def user(self, persona: str) -> User:
         user = self.users[persona]
@@ -310,6 +317,12 @@ def build_world() -> World:
     for domain in ("northbridge.example", "nhs.northbridge.example"):
         factories.SecureEmailDomainFactory(authority=northbridge, domain=domain)
 
+    conferences = {
+        "elowen": _conference(northbridge, child, mother),
+        "corin": _conference(northbridge, unrelated_child, None),
+        "zephyrine": _conference(southmoor, southmoor_child, None),
+    }
+
     users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
     users["no_professional_record"] = factories.UserFactory(
         email="ambrose.keld@northbridge.example", first_name="Ambrose", last_name="Keld"
@@ -326,7 +339,44 @@ def build_world() -> World:
         southmoor_child=southmoor_child,
         users=users,
         professionals=professionals,
+        conferences=conferences,
     )
+
+
+def _conference(authority: Authority, child: Child, parent: FamilyMember | None) -> Conference:
+    """A scheduled initial conference about ``child``, with an invitation (the parent's if given, else an
+    observer's), a report owed and an exclusion request."""
+    conference = factories.ConferenceFactory(
+        authority=authority,
+        children=[child],
+        status=ConferenceStatus.SCHEDULED,
+        starts_at=clock.now() + timedelta(days=10),
+        ends_at=clock.now() + timedelta(days=10, hours=2),
+        venue_kind="online",
+        joining_details="A link sent on the day.",
+    )
+    agency = factories.AgencyFactory(authority=authority, name=f"Matrix test school {conference.reference}")
+    factories.ReportFactory(conference=conference, agency=agency)
+    family = factories.InvitationFactory(
+        conference=conference,
+        professional=None,
+        agency=None,
+        role=InviteeRole.PARENT_OR_CARER if parent else InviteeRole.OBSERVER,
+        family_member=parent,
+        name=f"{parent.given_name} {parent.family_name}" if parent else "Ysolde Marchbank",
+        email="",
+    )
+    requester = factories.ProfessionalFactory(agency=agency)
+    Exclusion.objects.create(
+        conference=conference,
+        invitation=family,
+        requested_by=requester,
+        requested_at=clock.now(),
+        grounds=["intimidation"],
+        details="Threats made to the health visitor last week.",
+        sections=["information-without-family"],
+    )
+    return conference
 
 
 @pytest.fixture

@@ -297,12 +297,31 @@ def _identifiers(world: World, kind: str) -> tuple[uuid.UUID, str]:
     return child.public_id, str(child.pk)
 
 
+def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
+    """The public identifier for a URL parameter, by its name: ``conference_id`` is the conference about
+    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own;
+    any other identifier is the child's."""
+    if kind == GUESSED:
+        return uuid.uuid4()
+    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id"}:
+        conference = world.conferences[kind]
+        if name == "conference_id":
+            return conference.public_id
+        related = {
+            "invitation_id": conference.invitations,
+            "report_id": conference.reports,
+            "exclusion_id": conference.exclusions,
+        }[name]
+        return related.order_by("pk").values_list("public_id", flat=True)[0]
+    return _identifiers(world, kind)[0]
+
+
 def _fill(route: Route, world: World, kind: str) -> str:
-    public_id, pk = _identifiers(world, kind)
+    _, pk = _identifiers(world, kind)
     path = route.pattern
     for name, converter in route.converters.items():
         if isinstance(converter, UUIDConverter):
-            value = str(public_id)
+            value = str(_public_id_for(world, kind, name))
         elif name == "content_type_id":
             value = str(ContentType.objects.get_for_model(Child).pk)
         elif isinstance(converter, (IntConverter, PathConverter, StringConverter)):
