@@ -36,10 +36,12 @@ from cpconf.access.rules import (
     SEE_CHILDREN,
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
+    VIEW_CONFERENCE,
     is_social_care_staff,
     may,
 )
 from cpconf.access.selectors import break_glass_grant_current, child_lookup, children_visible_to
+from cpconf.conferences.models import Conference
 from cpconf.people.models import Child, User
 
 # What each gateway logs as "what" was read.
@@ -57,6 +59,9 @@ NOT_ALLOWED = "Not allowed: not involved with this child, or not permitted to se
 
 # The one message for "missing" and "not yours".
 NOT_FOUND_MESSAGE = "There is no child record here, or you do not have access to it."
+CONFERENCE_NOT_FOUND_MESSAGE = "There is no conference here, or you do not have access to it."
+# A conference page, and the pages of its parts (each gateway caller may name its own "what").
+CONFERENCE = "conference"
 
 
 def _refuse(
@@ -216,3 +221,46 @@ def child_access_history_for(
         raise PermissionDenied("Only team managers and safeguarding managers can see who has seen a record.")
     access_record(user=user, what=ACCESS_HISTORY, child=child, allowed=True, request=request)
     return child, access_history_for_child(child)
+
+
+def conference_for(
+    user: User | AnonymousUser,
+    public_id: uuid.UUID,
+    *,
+    what: str = CONFERENCE,
+    permission: str = VIEW_CONFERENCE,
+    request: HttpRequest | None = None,
+) -> Conference:
+    """The conference with this public identifier, if ``user`` may see it (every one of its children,
+    R-AF-5) and, when ``permission`` is another, may also do that; logged either way.
+
+    A read writes one access-log row for each child the conference is about (so that each child's "Who has
+    seen this record" shows it), with the conference as the object. ``Http404`` alike for a conference that
+    does not exist and one the person may not see; ``PermissionDenied`` (403) for one they may see but may
+    not act on as asked (for example, an agency professional asking to arrange it).
+    """
+    conference = (
+        Conference.objects.select_related("authority", "household", "enquiry", "chair", "minute_taker")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if conference is None:
+        _refuse(
+            user=user,
+            what=what,
+            reason="No conference has this identifier.",
+            request=request,
+            object_id=public_id,
+        )
+        raise Http404(CONFERENCE_NOT_FOUND_MESSAGE)
+    if not may(user, VIEW_CONFERENCE, conference):
+        _refuse(user=user, what=what, reason=NOT_ALLOWED, request=request, object_id=public_id)
+        raise Http404(CONFERENCE_NOT_FOUND_MESSAGE)
+    if permission != VIEW_CONFERENCE and not may(user, permission, conference):
+        _refuse(
+            user=user, what=what, reason=f"Not allowed: {permission}.", request=request, object_id=public_id
+        )
+        raise PermissionDenied("Your roles do not include doing this for this conference.")
+    for child in conference.children.order_by("pk"):
+        access_record(user=user, what=what, child=child, object_id=public_id, allowed=True, request=request)
+    return conference
