@@ -156,8 +156,13 @@ def test_the_list_names_the_lead_practitioner_before_the_social_worker(world: Wo
 def test_the_list_needs_the_same_queries_however_many_children(
     world: World, django_assert_num_queries: AssertNumQueries, extra_children: int
 ) -> None:
-    # Corin goes (with the emergency access the duty officer holds for him), leaving two children.
+    # Corin goes (with the emergency access the duty officer holds for him, and his conference), leaving
+    # two children.
     BreakGlassGrant.objects.filter(child=world.unrelated_child).delete()
+    conference = world.conferences["corin"]
+    conference.exclusions.all().delete()
+    conference.invitations.all().delete()
+    conference.delete()
     Child.objects.filter(pk=world.unrelated_child.pk).delete()
     for number in range(extra_children):
         child = factories.ChildFactory(authority=world.northbridge, family_name=f"Ormerod{number}")
