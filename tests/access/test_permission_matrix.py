@@ -118,6 +118,90 @@ EMERGENCY_ACCESS = {
 }
 
 
+# A conference's reports (R-PR-4, issue 4): a conference is seen by whoever may see every child it is about,
+# so the table is the child's record's: social care staff of its authority, the health visitor through
+# her allocation to Elowen, the duty officer through the emergency access she opened to Corin.
+CONFERENCE_REPORTS = CHILD_RECORD
+
+# Sending a report for an agency (uploading it, recording it was shared, asking to withhold parts):
+# social care staff, or a professional of the agency that owes it. The health visitor and the duty
+# officer may see a conference whose reports they do not owe (403); the rest as for reading.
+REPORT_SEND = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# A report's file: the matrix's reports have not been received, so there is nothing to download for
+# anyone (404, "not received yet"); tests/conferences/test_reports_pages.py covers one that has.
+REPORT_FILE_NOT_RECEIVED = _table(
+    """
+    chair:                   404 404 404 404
+    social_worker:           404 404 404 404
+    team_manager:            404 404 404 404
+    safeguarding_manager:    404 404 404 404
+    authority_administrator: 404 404 404 404
+    health_visitor:          404 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 404 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 404 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# The chair's decision on withholding parts of a report (R-PR-6): the conference's chair, or, before one is
+# named (as here), whoever holds the chair's role in social care. Others who may see it: 403.
+CHAIR_DECISION = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           403 403 404 404
+    team_manager:            403 403 404 404
+    safeguarding_manager:    403 403 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 403 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# Missing and late reports across conferences: for social care staff (each sees their own authority's);
+# refused (403) to agency professionals and to everyone whose roles show no child's record.
+MISSING_REPORTS = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(
+        ["chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"], 200
+    ),
+    "other_authority_worker": 200,
+}
+
+
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
 
@@ -184,6 +268,14 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
+    # Conferences' reports (R-PR-4 to R-PR-6).
+    "conferences:reports": by_table(CONFERENCE_REPORTS),
+    "conferences:report-upload": by_table(REPORT_SEND),
+    "conferences:report-file": by_table(REPORT_FILE_NOT_RECEIVED),
+    "conferences:report-shared": by_table(REPORT_SEND),
+    "conferences:report-withhold": by_table(REPORT_SEND),
+    "conferences:report-withhold-decision": by_table(CHAIR_DECISION),
+    "conferences:reports-missing": lambda persona, child: MISSING_REPORTS[persona],
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

@@ -316,3 +316,16 @@ def test_a_form_made_before_someone_elses_change_is_refused(report: Report) -> N
             expected_version=1,
         )
     assert refused.value.messages == [STALE_MESSAGE]
+
+
+def test_the_upload_handler_keeps_no_more_than_the_limit_but_counts_every_byte(settings: Settings) -> None:
+    settings.CPCONF_MAX_UPLOAD_BYTES = 10
+    handler = uploads.SizeLimitedUploadHandler()
+    handler.new_file("file", "report.pdf", "application/pdf", 0)
+    for start in range(0, 1000, 100):
+        assert handler.receive_data_chunk(b"x" * 100, start) is None
+    kept = handler.file_complete(1000)
+    assert kept is not None
+    assert kept.size == 1000  # so the check says it is too large
+    assert len(kept.read()) == 11  # one byte past the limit, and no more
+    kept.close()
