@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -380,3 +381,23 @@ def test_an_agency_saying_it_will_attend_never_makes_quorum_less_likely(
     assert _RANK[assess(rule, better).outcome] >= _RANK[before.outcome]
     assert _RANK[assess(rule, worse).outcome] <= _RANK[before.outcome]
     assert before.reasons, "every answer gives its reasons"
+
+
+# The panel the conference pages include
+
+
+def test_the_panel_shows_a_quorate_conference_as_inset_text_and_one_at_risk_as_a_warning() -> None:
+    quorate = render_to_string(
+        "conferences/quorum/_panel.html", {"quorum": staffordshire([SOCIAL_CARE, POLICE, HEALTH_VISITING])}
+    )
+    assert "govuk-inset-text" in quorate and "govuk-warning-text" not in quorate
+    assert "The conference is quorate." in quorate
+    at_risk = render_to_string(
+        "conferences/quorum/_panel.html",
+        {"quorum": staffordshire([SOCIAL_CARE, POLICE, replace(SCHOOL, expected=Expected.NO_REPLY)])},
+    )
+    assert "govuk-warning-text" in at_risk
+    assert "The conference may not be quorate." in at_risk
+    assert "Larkrise Primary School has not replied yet." in at_risk
+    assert "the chair decides whether there is enough information to go ahead" in at_risk
+    assert "The rule: Staffordshire and Stoke-on-Trent: at least 3 agencies" in at_risk

@@ -32,7 +32,7 @@ class ReportUploadForm(VersionedForm):
     """The report file. Its type, size and content are checked by the service (``uploads.check_upload``)."""
 
     file = forms.FileField(
-        label="Upload the report",
+        label="Upload a file",
         required=False,
         help_text="",  # the size limit is a setting: see __init__
         error_messages={"empty": uploads.EMPTY_MESSAGE, "invalid": uploads.SELECT_MESSAGE},
