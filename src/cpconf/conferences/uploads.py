@@ -163,7 +163,7 @@ def sha256_of(file: IO[bytes]) -> str:
 
 def scanner() -> Scanner | None:
     """The virus scanner named by ``CPCONF_UPLOAD_SCANNER``, or None when none is set."""
-    path = getattr(settings, "CPCONF_UPLOAD_SCANNER", None) or None
+    path: str | None = settings.CPCONF_UPLOAD_SCANNER or None
     if path is None:
         return None
     try:
