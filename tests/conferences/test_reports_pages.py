@@ -280,6 +280,9 @@ def test_a_report_not_received_yet_is_not_found_with_a_clear_message(world: Worl
     report = school_report(world)
     response = world.client_for("chair").get(report_url(report, "file"))
     assert response.status_code == 404
+    words = text(response.content.decode())
+    assert "This report has not been received yet" in words
+    assert "There is no file to download until the agency's report arrives." in words
 
 
 @pytest.mark.parametrize(
@@ -302,7 +305,9 @@ def test_who_may_download_a_received_report(world: World, persona: str, status: 
 def test_a_report_whose_file_has_gone_is_not_found(world: World) -> None:
     report = received(world)
     Path(report.file.path).unlink()
-    assert world.client_for("chair").get(report_url(report, "file")).status_code == 404
+    response = world.client_for("chair").get(report_url(report, "file"))
+    assert response.status_code == 404
+    assert "The report's file cannot be found" in text(response.content.decode())
 
 
 # Sharing with the family (R-PR-6)

@@ -61,7 +61,10 @@ REPORT_WITHHOLD_DECISION = "report-withhold-decision"
 MISSING_REPORTS = "missing-reports"
 
 REPORT_NOT_FOUND_MESSAGE = "There is no report here, or you do not have access to it."
-NOT_RECEIVED_MESSAGE = "This report has not been received yet, so there is no file to download."
+NOT_RECEIVED_MESSAGE = (
+    "There is no file to download until the agency's report arrives. Its status is on the conference's "
+    "reports page."
+)
 FILE_MISSING_MESSAGE = (
     "The file for this report cannot be found. Ask the conference coordinator to upload it again."
 )
@@ -192,6 +195,20 @@ def _report_upload(request: HttpRequest, conference_id: uuid.UUID, report_id: uu
     return render(request, "conferences/reports/upload.html", context)
 
 
+def _no_file(
+    request: HttpRequest, conference: Conference, report: Report, heading: str, message: str
+) -> HttpResponse:
+    """A 404 that says why: the person may see the conference, so there is nothing to hide."""
+    context = {
+        "conference": conference,
+        "report": report,
+        "back_url": _reports_url(conference),
+        "heading": heading,
+        "message": message,
+    }
+    return render(request, "conferences/reports/no_file.html", context, status=404)
+
+
 @login_required
 def report_file(request: HttpRequest, conference_id: uuid.UUID, report_id: uuid.UUID) -> HttpResponseBase:
     """Download a report that has been received: checked, logged, and never shown in the browser."""
@@ -201,12 +218,16 @@ def report_file(request: HttpRequest, conference_id: uuid.UUID, report_id: uuid.
     )
     report = _report(conference, report_id)
     if report.received_at is None or not report.file:
-        raise Http404(NOT_RECEIVED_MESSAGE)
+        return _no_file(
+            request, conference, report, "This report has not been received yet", NOT_RECEIVED_MESSAGE
+        )
     try:
         handle = report.file.open("rb")
     except FileNotFoundError:
         logger.error("The stored file of report %s is missing.", report.public_id)
-        raise Http404(FILE_MISSING_MESSAGE) from None
+        return _no_file(
+            request, conference, report, "The report's file cannot be found", FILE_MISSING_MESSAGE
+        )
     response = FileResponse(
         handle, as_attachment=True, filename=report.file_name, content_type=report.content_type
     )
