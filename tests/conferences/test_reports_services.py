@@ -42,7 +42,11 @@ def frozen() -> object:
 
 
 def conference_at(authority: Authority, starts_at: datetime, **kwargs: object) -> Conference:
-    fields: dict[str, object] = {"status": ConferenceStatus.SCHEDULED, **kwargs}
+    fields: dict[str, object] = {
+        "status": ConferenceStatus.SCHEDULED,
+        "children": [factories.ChildFactory(authority=authority)],
+        **kwargs,
+    }
     return factories.ConferenceFactory(
         authority=authority, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), **fields
     )
