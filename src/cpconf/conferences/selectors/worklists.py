@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cpconf import clock
 from cpconf.access.rules import actor_for, visible_conferences_filter
@@ -50,6 +51,18 @@ def _out_of_timescale() -> Q:
     return Q(due_date__isnull=False, starts_at__isnull=False, starts_at__date__gt=F("due_date"))
 
 
+def _count(related: QuerySet[Invitation] | QuerySet[Report]) -> Coalesce:
+    """How many of ``related`` belong to the conference of the outer row."""
+    counted = (
+        related.filter(conference=OuterRef("pk"))
+        .order_by()
+        .values("conference")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def conferences_listed(user: User | AnonymousUser, filters: ListFilters) -> QuerySet[Conference]:
     """The conferences ``user`` may see, filtered, by due date, with what the list shows loaded."""
     today = clock.today()
@@ -74,16 +87,14 @@ def conferences_listed(user: User | AnonymousUser, filters: ListFilters) -> Quer
             )
         )
         .annotate(
-            invited_count=Count(
-                "invitations", filter=Q(invitations__withdrawn_at__isnull=True), distinct=True
+            # Correlated counts, worked out only for the rows of the page shown (a GROUP BY over joins
+            # would count every conference of the authority first).
+            invited_count=_count(Invitation.objects.filter(withdrawn_at__isnull=True)),
+            replied_count=_count(
+                Invitation.objects.filter(withdrawn_at__isnull=True).exclude(reply=Reply.NONE)
             ),
-            replied_count=Count(
-                "invitations",
-                filter=Q(invitations__withdrawn_at__isnull=True) & ~Q(invitations__reply=Reply.NONE),
-                distinct=True,
-            ),
-            reports_owed=Count("reports", distinct=True),
-            reports_received=Count("reports", filter=Q(reports__received_at__isnull=False), distinct=True),
+            reports_owed=_count(Report.objects.all()),
+            reports_received=_count(Report.objects.filter(received_at__isnull=False)),
         )
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
