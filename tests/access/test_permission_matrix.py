@@ -117,6 +117,30 @@ EMERGENCY_ACCESS = {
     **dict.fromkeys(["health_visitor", "police_officer", "duty_officer"], 200),
 }
 
+# A conference's invitations (R-PR-1 to R-PR-3): seen by whoever may see every child the conference is
+# about (as the child's record: the health visitor sees Elowen's, the duty officer Corin's while the
+# emergency access lasts); changed only by social care staff (403 to those who may only see it).
+INVITATIONS = CHILD_RECORD
+INVITATIONS_MANAGE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
 
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
@@ -184,6 +208,18 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
+    # Invitations (R-PR-1 to R-PR-3). The actions are POSTs: a GET is 405 for anyone.
+    "conferences:invitations": by_table(INVITATIONS),
+    "conferences:invitations-add": post_only,
+    "conferences:invitations-rights": post_only,
+    "conferences:invitations-send": post_only,
+    "conferences:invitations-add-person": by_table(INVITATIONS_MANAGE),
+    "conferences:invitation": by_table(INVITATIONS_MANAGE),
+    "conferences:invitation-record-reply": by_table(INVITATIONS_MANAGE),
+    "conferences:invitation-withdraw": by_table(INVITATIONS_MANAGE),
+    # The reply link needs no account: its signed token is the permission, and what the matrix fills in
+    # is no token of ours, so everyone gets the plain "this link does not work" page (400).
+    "conferences:invitation-reply": lambda persona, child: 400,
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
