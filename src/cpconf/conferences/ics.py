@@ -10,7 +10,7 @@ Each file is for one person: the only attendee in it is the invitee, so no one l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -97,6 +97,11 @@ def conference_calendar(
     attendee_address.params["rsvp"] = "FALSE"
     event.add("attendee", attendee_address)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # The time zone's rules for the conference's year only: enough for every calendar, and short.
+    start, end = (
+        timezone.localtime(conference.starts_at, LONDON),
+        timezone.localtime(conference.ends_at, LONDON),
+    )
+    calendar.add_missing_timezones(first_date=date(start.year, 1, 1), last_date=date(end.year + 1, 1, 1))
     ical: bytes = calendar.to_ical()
     return ical

@@ -118,6 +118,12 @@ def _change(
     return invitation
 
 
+def _lock(invitation: Invitation) -> None:
+    """Read the invitation again, locked until the transaction ends: two changes at once wait in turn, and
+    each sees the other's (a reply, a sending) rather than writing over it."""
+    invitation.refresh_from_db(from_queryset=Invitation.objects.select_for_update())
+
+
 def _children(conference: Conference) -> list[Child]:
     return list(Child.objects.filter(conference_children__conference=conference).order_by("pk"))
 
@@ -378,6 +384,7 @@ def invitation_record_how(
         )
     if len(invited_how) > 200:
         raise ValidationError({"invited_how": "Keep how they were invited to 200 characters or fewer."})
+    _lock(invitation)
     if invitation.withdrawn_at is not None:
         raise ValidationError("This invitation has been withdrawn.")
     before = audit_snapshot(invitation)
@@ -391,6 +398,7 @@ def invitation_withdraw(*, invitation: Invitation, acting_user: User | None, rea
     is sent a cancellation for their calendar."""
     conference = invitation.conference
     _check_open(conference)
+    _lock(invitation)
     if invitation.withdrawn_at is not None:
         raise ValidationError(f"The invitation to {invitation.name} has already been withdrawn.")
     now = clock.now()
@@ -628,6 +636,7 @@ def invitation_record_reply(
     """Record a reply that came by letter, phone or in person (R-PR-3). The conference office may change a
     reply: the history keeps the one before."""
     conference = invitation.conference
+    _lock(invitation)
     if invitation.withdrawn_at is not None:
         raise ValidationError("This invitation has been withdrawn.")
     if conference.status == ConferenceStatus.CANCELLED:
