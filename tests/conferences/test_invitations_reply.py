@@ -78,9 +78,8 @@ def test_a_reply_is_recorded_once_with_its_history(setting: Setting, invitation:
     client = Client()
     path = link_in_email(invitation)
     response = client.post(path, {"reply": "attending", "note": "I will bring the police report."})
-    assert response.status_code == 302 and response["Location"] == path
-    response = client.get(path)
-    assert "Reply recorded" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == f"{path}?replied=1"
+    assert "Reply recorded" in client.get(response["Location"]).content.decode()
     invitation.refresh_from_db()
     assert invitation.reply == Reply.ATTENDING
     assert invitation.reply_note == "I will bring the police report."
@@ -96,7 +95,7 @@ def test_a_reply_is_recorded_once_with_its_history(setting: Setting, invitation:
 def test_a_second_reply_is_refused_and_the_first_kept(setting: Setting, invitation: Invitation) -> None:
     path = link_in_email(invitation)
     Client().post(path, {"reply": "not_attending"})
-    client = Client()  # another browser: no message of the first reply
+    client = Client()
     page = client.get(path).content.decode()
     assert (
         "You have already replied on 31 March 2027: Cannot attend. To change it, contact the conference office."
@@ -254,3 +253,10 @@ def test_a_withdrawn_invitation_takes_no_reply(setting: Setting, invitation: Inv
     invitation_withdraw(invitation=invitation, acting_user=None)
     page = Client().get(path).content.decode()
     assert "This invitation has been withdrawn, so there is nothing to reply to." in page
+
+
+def test_the_confirmation_is_shown_only_for_a_reply_that_was_recorded(
+    setting: Setting, invitation: Invitation
+) -> None:
+    page = Client().get(f"{link_in_email(invitation)}?replied=1").content.decode()
+    assert "Reply recorded" not in page and "Can you attend?" in page

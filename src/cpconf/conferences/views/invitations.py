@@ -123,7 +123,7 @@ def _render_list(
     *,
     add_form: AddInviteesForm | None = None,
     rights_form: RightsForm | None = None,
-    send_errors: list[str] | None = None,
+    errors: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
     page = selectors.invitations_page(conference=conference, acting_user=_user(request))
     if page.suggestions is not None and add_form is None:
@@ -138,7 +138,8 @@ def _render_list(
         "add_form": add_form,
         "rights_form": rights_form,
         "rights": [(row, rights_form[row.field]) for row in page.rights],
-        "send_errors": [{"text": text, "href": "#send-invitations"} for text in send_errors or []],
+        # Errors that belong to no form field (a closed conference, one not ready to send), with where to look.
+        "page_errors": errors or [],
         # The form whose errors the page's title announces.
         "form": add_form if add_form is not None and add_form.errors else rights_form,
     }
@@ -164,7 +165,7 @@ def invitations_add(request: HttpRequest, conference_id: uuid.UUID) -> HttpRespo
     """Invite the people ticked among the suggestions (R-PR-2)."""
     conference = _conference(request, conference_id, manage=True)
     if not conference.is_open:
-        return _render_list(request, conference, send_errors=[_closed(conference)])
+        return _render_list(request, conference, errors=[{"text": _closed(conference), "href": "#invited"}])
     suggestions = selectors.conference_suggestions(conference=conference)
     form = AddInviteesForm(request.POST, suggestions=suggestions)
     if form.is_valid():
@@ -246,7 +247,8 @@ def invitations_send(request: HttpRequest, conference_id: uuid.UUID) -> HttpResp
     try:
         result = services.invitations_send(conference=conference, acting_user=_user(request))
     except ValidationError as error:
-        return _render_list(request, conference, send_errors=list(error.messages))
+        errors = [{"text": text, "href": "#send-invitations"} for text in error.messages]
+        return _render_list(request, conference, errors=errors)
     if result.sent:
         messages.success(request, f"Invitations sent: {result.sent} email{'s' if result.sent != 1 else ''}.")
     else:
@@ -412,7 +414,10 @@ def invitation_reply(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _refused(request, links.LinkProblem.INVALID, "Reply link: no invitation has this identifier.")
     conference = invitation.conference
-    replied = any(message.level_tag == "success" for message in messages.get_messages(request))
+    # Just replied (sent here after the reply was recorded): a confirmation rather than "already replied".
+    replied = (
+        request.method == "GET" and request.GET.get("replied") == "1" and invitation.replied_at is not None
+    )
     problem = "" if replied else services.reply_link_problem(invitation, link.sequence)
     form = ReplyForm(request.POST if request.method == "POST" and not problem and not replied else None)
     if request.method == "POST" and form.is_bound and form.is_valid():
@@ -432,8 +437,7 @@ def invitation_reply(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 problem = " ".join(error.messages)
         else:
-            messages.success(request, "Your reply has been recorded.")
-            return redirect(request.path)
+            return redirect(f"{request.path}?replied=1")
     context = {
         "invitation": invitation,
         "conference": conference,
