@@ -118,15 +118,14 @@ EMERGENCY_ACCESS = {
 }
 
 
-# A conference's reports (R-PR-4, issue 4): a conference is seen by whoever may see every child it is about,
-# so the table is the child's record's: social care staff of its authority, the health visitor through
-# her allocation to Elowen, the duty officer through the emergency access she opened to Corin.
-CONFERENCE_REPORTS = CHILD_RECORD
+# A conference (issue 4), and its invitations, reports, exclusions and attendance, are seen by whoever
+# sees every child it is about: the same as the child's record (the health visitor sees Elowen's, the
+# duty officer Corin's while the emergency access lasts).
+CONFERENCE = CHILD_RECORD
 
-# Sending a report for an agency (uploading it, recording it was shared, asking to withhold parts):
-# social care staff, or a professional of the agency that owes it. The health visitor and the duty
-# officer may see a conference whose reports they do not owe (403); the rest as for reading.
-REPORT_SEND = _table(
+# Arranging a conference (booking, cancelling, recording what happened): social care staff of its
+# authority. An agency professional who may see it gets 403; anyone else 404.
+MANAGE_CONFERENCE = _table(
     """
     chair:                   200 200 404 404
     social_worker:           200 200 404 404
@@ -145,6 +144,42 @@ REPORT_SEND = _table(
     signed_out:              sign-in sign-in sign-in sign-in
     """
 )
+
+# Strategy discussions and enquiries: children's social care staff of the authority only. Anyone else is
+# refused the whole area (403); another authority's or a guessed enquiry is 404.
+SOCIAL_CARE_ONLY = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(
+        ["chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"], 200
+    ),
+    "other_authority_worker": 200,
+}
+ENQUIRY = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 403 403 403
+    police_officer:          403 403 403 403
+    duty_officer:            403 403 403 403
+    performance_analyst:     403 403 403 403
+    service_account:         403 403 403 403
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  403 403 403 403
+    superuser:               403 403 403 403
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# Sending a report for an agency (uploading it, recording it was shared, asking to withhold parts,
+# R-PR-4, R-PR-6): social care staff, or a professional of the agency that owes it. No persona's agency
+# owes the matrix's conferences a report, so the health visitor and the duty officer, who may see a
+# conference, get 403: the same table as arranging it.
+REPORT_SEND = MANAGE_CONFERENCE
 
 # A report's file: the matrix's reports have not been received, so there is nothing to download for
 # anyone (404, "not received yet"); tests/conferences/test_reports_pages.py covers one that has.
@@ -189,17 +224,6 @@ CHAIR_DECISION = _table(
     signed_out:              sign-in sign-in sign-in sign-in
     """
 )
-
-# Missing and late reports across conferences: for social care staff (each sees their own authority's);
-# refused (403) to agency professionals and to everyone whose roles show no child's record.
-MISSING_REPORTS = {
-    **dict.fromkeys(PERSONAS, 403),
-    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
-    **dict.fromkeys(
-        ["chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"], 200
-    ),
-    "other_authority_worker": 200,
-}
 
 
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
@@ -268,14 +292,42 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
-    # Conferences' reports (R-PR-4 to R-PR-6).
-    "conferences:reports": by_table(CONFERENCE_REPORTS),
+    # Strategy discussions and Section 47 enquiries (issue 4).
+    "enquiries:enquiry-list": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:strategy-discussion-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:enquiry-start": by_table(ENQUIRY),
+    "enquiries:enquiry-detail": by_table(ENQUIRY),
+    # Conferences (issue 4): the lists show each person only the conferences they may see.
+    "conferences:list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:chair-list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:my-work": lambda persona, child: CHILD_LIST[persona],
+    "conferences:transfer-in-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "conferences:detail": by_table(CONFERENCE),
+    "conferences:schedule": by_table(MANAGE_CONFERENCE),
+    "conferences:cancel": by_table(MANAGE_CONFERENCE),
+    "conferences:outcome": by_table(MANAGE_CONFERENCE),
+    "conferences:request-review": post_only,
+    # Invitations (R-PR-1 to R-PR-3). The actions are POSTs: a GET is 405 for anyone.
+    "conferences:invitations": by_table(CONFERENCE),
+    "conferences:invitations-add": post_only,
+    "conferences:invitations-rights": post_only,
+    "conferences:invitations-send": post_only,
+    "conferences:invitations-add-person": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-record-reply": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-withdraw": by_table(MANAGE_CONFERENCE),
+    # The reply link needs no account: its signed token is the permission, and what the matrix fills in
+    # is no token of ours, so everyone gets the plain "this link does not work" page (400).
+    "conferences:invitation-reply": lambda persona, child: 400,
+    # Reports (R-PR-4 to R-PR-6). Missing and late reports, across conferences: for social care staff (each
+    # sees their own authority's); 403 to everyone else.
+    "conferences:reports": by_table(CONFERENCE),
     "conferences:report-upload": by_table(REPORT_SEND),
     "conferences:report-file": by_table(REPORT_FILE_NOT_RECEIVED),
     "conferences:report-shared": by_table(REPORT_SEND),
     "conferences:report-withhold": by_table(REPORT_SEND),
     "conferences:report-withhold-decision": by_table(CHAIR_DECISION),
-    "conferences:reports-missing": lambda persona, child: MISSING_REPORTS[persona],
+    "conferences:reports-missing": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
@@ -395,10 +447,16 @@ def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
     any other identifier is the child's."""
     if kind == GUESSED:
         return uuid.uuid4()
-    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id"}:
+    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id", "enquiry_id", "discussion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":
             return conference.public_id
+        if conference.enquiry is None or conference.enquiry.strategy_discussion is None:
+            raise AssertionError("Each matrix conference follows an enquiry and a strategy discussion.")
+        if name == "enquiry_id":
+            return conference.enquiry.public_id
+        if name == "discussion_id":
+            return conference.enquiry.strategy_discussion.public_id
         related = {
             "invitation_id": conference.invitations,
             "report_id": conference.reports,
