@@ -98,6 +98,10 @@ def test_the_reports_page_lists_each_agency_with_its_due_date_and_state(world: W
     assert response.status_code == 200
     html = response.content.decode()
     assert f"<title>{page_title('Reports for the conference')}</title>" in html
+    assert (
+        f'href="/conferences/{elowens(world).public_id}/" class="govuk-back-link">Back to the conference'
+        in html
+    )
     words = text(html)
     assert "Elowen Fairbrass" in words
     school = school_report(world)
