@@ -118,6 +118,60 @@ EMERGENCY_ACCESS = {
 }
 
 
+# A conference's pages (issue 4): a conference is seen by whoever may see every child it is about, so
+# these follow the child's record (the health visitor sees Elowen's through her allocation, the duty
+# officer Corin's through the emergency access). Nobody in the world is invited to a conference.
+CONFERENCE_PAGE = CHILD_RECORD
+
+# Arranging a conference (MANAGE_CONFERENCE: recording attendance, recording that an excluded person was
+# told): social care staff of its authority; 403 for anyone else who sees it.
+MANAGE_CONFERENCE_PAGE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+# Asking for an exclusion (R-EX-2): social care staff, or a professional invited to the conference. Nobody
+# in the world is invited, so this is the same as arranging it (tests/conferences covers an invited one).
+REQUEST_EXCLUSION = MANAGE_CONFERENCE_PAGE
+
+# The chair's own decisions (CHAIR_CONFERENCE, R-EX-1): the conference's chair, or while none is named,
+# anyone with the chair's role (Idony); 403 for everyone else who sees the conference. Southmoor's
+# worker sees Zephyrine's conference but holds no chair's role.
+CHAIR_PAGE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           403 403 404 404
+    team_manager:            403 403 404 404
+    safeguarding_manager:    403 403 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 403 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
 
@@ -184,6 +238,11 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
+    # Exclusions (R-EX-1 to R-EX-3).
+    "conferences:exclusions": by_table(CONFERENCE_PAGE),
+    "conferences:exclusion-request": by_table(REQUEST_EXCLUSION),
+    "conferences:exclusion-decide": by_table(CHAIR_PAGE),
+    "conferences:exclusion-told": by_table(MANAGE_CONFERENCE_PAGE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
