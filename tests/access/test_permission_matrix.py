@@ -238,11 +238,13 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
-    # Exclusions (R-EX-1 to R-EX-3).
+    # Exclusions (R-EX-1 to R-EX-3) and attendance on the day (R-PR-3).
     "conferences:exclusions": by_table(CONFERENCE_PAGE),
     "conferences:exclusion-request": by_table(REQUEST_EXCLUSION),
     "conferences:exclusion-decide": by_table(CHAIR_PAGE),
     "conferences:exclusion-told": by_table(MANAGE_CONFERENCE_PAGE),
+    "conferences:attendance": by_table(CONFERENCE_PAGE),
+    "conferences:attendance-record": by_table(MANAGE_CONFERENCE_PAGE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
