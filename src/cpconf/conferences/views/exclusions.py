@@ -237,7 +237,7 @@ def exclusion_decide(request: HttpRequest, conference_id: uuid.UUID, exclusion_i
         "heading": conference_heading(conference),
         "exclusion": exclusion,
         "request_summary": _request_summary(exclusion),
-        "decided": decided and not form.errors,
+        "decided": decided,
         "decision_words": services.decision_in_words(exclusion) if decided else "",
         "form": form,
     }
