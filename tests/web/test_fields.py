@@ -79,6 +79,8 @@ def test_checkboxes_keep_what_was_ticked_and_the_exclusive_choice_stands_for_all
         (("", "", "2026"), "Date moved must include a day and a month"),
         (("30", "2", "2026"), "Date moved must be a real date, for example 27 3 2026"),
         (("7", "3", "26"), "Date moved must be a real date, for example 27 3 2026"),
+        (("9" * 20, "3", "2026"), "Date moved must be a real date, for example 27 3 2026"),
+        (("7", "3", "0000"), "Date moved must be a real date, for example 27 3 2026"),
         (
             ("\N{ARABIC-INDIC DIGIT SEVEN}", "3", "2026"),
             "Date moved must be a real date, for example 27 3 2026",

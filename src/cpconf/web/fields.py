@@ -213,7 +213,7 @@ class DateInputField(forms.MultiValueField):
             raise forms.ValidationError(real_date, code="invalid")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month of twenty digits
             raise forms.ValidationError(real_date, code="invalid") from None
 
     def compress(self, data_list: Sequence[Any]) -> date | None:  # pragma: no cover - clean does it all
