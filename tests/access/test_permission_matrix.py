@@ -118,14 +118,12 @@ EMERGENCY_ACCESS = {
 }
 
 
-# A conference's pages (issue 4): a conference is seen by whoever may see every child it is about, so
-# these follow the child's record (the health visitor sees Elowen's through her allocation, the duty
-# officer Corin's through the emergency access). Nobody in the world is invited to a conference.
-CONFERENCE_PAGE = CHILD_RECORD
+# A conference (issue 4) is seen by whoever sees every child it is about: the same as the child's record.
+CONFERENCE = CHILD_RECORD
 
-# Arranging a conference (MANAGE_CONFERENCE: recording attendance, recording that an excluded person was
-# told): social care staff of its authority; 403 for anyone else who sees it.
-MANAGE_CONFERENCE_PAGE = _table(
+# Arranging a conference (booking, cancelling, recording what happened): social care staff of its
+# authority. An agency professional who may see it gets 403; anyone else 404.
+MANAGE_CONFERENCE = _table(
     """
     chair:                   200 200 404 404
     social_worker:           200 200 404 404
@@ -144,14 +142,15 @@ MANAGE_CONFERENCE_PAGE = _table(
     signed_out:              sign-in sign-in sign-in sign-in
     """
 )
+
 # Asking for an exclusion (R-EX-2): social care staff, or a professional invited to the conference. Nobody
 # in the world is invited, so this is the same as arranging it (tests/conferences covers an invited one).
-REQUEST_EXCLUSION = MANAGE_CONFERENCE_PAGE
+REQUEST_EXCLUSION = MANAGE_CONFERENCE
 
 # The chair's own decisions (CHAIR_CONFERENCE, R-EX-1): the conference's chair, or while none is named,
 # anyone with the chair's role (Idony); 403 for everyone else who sees the conference. Southmoor's
 # worker sees Zephyrine's conference but holds no chair's role.
-CHAIR_PAGE = _table(
+CHAIR_CONFERENCE = _table(
     """
     chair:                   200 200 404 404
     social_worker:           403 403 404 404
@@ -167,6 +166,36 @@ CHAIR_PAGE = _table(
     inactive_professional:   sign-in sign-in sign-in sign-in
     no_professional_record:  404 404 404 404
     superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# Strategy discussions and enquiries: children's social care staff of the authority only. Anyone else is
+# refused the whole area (403); another authority's or a guessed enquiry is 404.
+SOCIAL_CARE_ONLY = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(
+        ["chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"], 200
+    ),
+    "other_authority_worker": 200,
+}
+ENQUIRY = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 403 403 403
+    police_officer:          403 403 403 403
+    duty_officer:            403 403 403 403
+    performance_analyst:     403 403 403 403
+    service_account:         403 403 403 403
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  403 403 403 403
+    superuser:               403 403 403 403
     signed_out:              sign-in sign-in sign-in sign-in
     """
 )
@@ -238,13 +267,29 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
-    # Exclusions (R-EX-1 to R-EX-3) and attendance on the day (R-PR-3).
-    "conferences:exclusions": by_table(CONFERENCE_PAGE),
+    # Strategy discussions and Section 47 enquiries (issue 4).
+    "enquiries:enquiry-list": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:strategy-discussion-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:enquiry-start": by_table(ENQUIRY),
+    "enquiries:enquiry-detail": by_table(ENQUIRY),
+    # Conferences (issue 4): the lists show each person only the conferences they may see.
+    "conferences:list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:chair-list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:my-work": lambda persona, child: CHILD_LIST[persona],
+    "conferences:transfer-in-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "conferences:detail": by_table(CONFERENCE),
+    "conferences:schedule": by_table(MANAGE_CONFERENCE),
+    "conferences:cancel": by_table(MANAGE_CONFERENCE),
+    "conferences:outcome": by_table(MANAGE_CONFERENCE),
+    "conferences:request-review": post_only,
+    # Exclusions (R-EX-1 to R-EX-3; recording that the person was told is for whoever arranges the
+    # conference) and attendance on the day (R-PR-3).
+    "conferences:exclusions": by_table(CONFERENCE),
     "conferences:exclusion-request": by_table(REQUEST_EXCLUSION),
-    "conferences:exclusion-decide": by_table(CHAIR_PAGE),
-    "conferences:exclusion-told": by_table(MANAGE_CONFERENCE_PAGE),
-    "conferences:attendance": by_table(CONFERENCE_PAGE),
-    "conferences:attendance-record": by_table(MANAGE_CONFERENCE_PAGE),
+    "conferences:exclusion-decide": by_table(CHAIR_CONFERENCE),
+    "conferences:exclusion-told": by_table(MANAGE_CONFERENCE),
+    "conferences:attendance": by_table(CONFERENCE),
+    "conferences:attendance-record": by_table(MANAGE_CONFERENCE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
@@ -364,10 +409,16 @@ def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
     any other identifier is the child's."""
     if kind == GUESSED:
         return uuid.uuid4()
-    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id"}:
+    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id", "enquiry_id", "discussion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":
             return conference.public_id
+        if conference.enquiry is None or conference.enquiry.strategy_discussion is None:
+            raise AssertionError("Each matrix conference follows an enquiry and a strategy discussion.")
+        if name == "enquiry_id":
+            return conference.enquiry.public_id
+        if name == "discussion_id":
+            return conference.enquiry.strategy_discussion.public_id
         related = {
             "invitation_id": conference.invitations,
             "report_id": conference.reports,

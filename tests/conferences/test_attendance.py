@@ -413,11 +413,12 @@ def test_the_summary_needs_the_same_queries_however_many_invitees(
     _record(world, invited.mother, mode=AttendanceMode.APOLOGIES)
     client = world.client_for(persona)
     client.get(summary_url(invited.conference))  # warm up: the session's start and the log's chain
-    # The session and user; the professional and roles; the conference; its children and one access-log row
-    # (savepoint, chain head, row, head, release); the children for the heading; the agreed exclusions; the
-    # invitations with their agencies and attendance. For the health visitor, who is not social care staff,
-    # the rules' question whether she may see the conference.
-    expected = {"chair": 14, "health_visitor": 15}[persona]
+    # The session and user; the professional and roles; the conference, and the rules' question whether
+    # they may see it; its children and one access-log row (savepoint, chain head, row, head, release); the
+    # children for the heading; the agreed exclusions; the invitations with their agencies and attendance;
+    # and whether they may record (for the chair, the rules ask again whether she may see the conference;
+    # the health visitor's roles answer it).
+    expected = {"chair": 16, "health_visitor": 15}[persona]
     with django_assert_num_queries(expected):
         response = client.get(summary_url(invited.conference))
     assert response.status_code == 200
@@ -436,6 +437,6 @@ def test_the_record_page_needs_the_same_queries_however_many_invitees(
     client = world.client_for("chair")
     client.get(record_url(invited.father))
     # As the summary, with the one invitation instead of them all.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get(record_url(invited.father))
     assert response.status_code == 200

@@ -261,14 +261,21 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
     from cpconf.conferences.models import ConferenceChild
 
     actor = actor_for(user)
-    if not _may_see_any_child(actor):
+    authority_id = actor.authority_id
+    if not _may_see_any_child(actor) or authority_id is None:
         return NOTHING
-    same_authority = Q(authority_id=actor.authority_id)
+    children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
+    # Of their own authority, and about none of another's (the services never mix them; the rules hold
+    # even if the data did).
+    same_authority = (
+        Q(authority_id=authority_id)
+        & Q(Exists(children))
+        & ~Q(Exists(children.exclude(child__authority_id=authority_id)))
+    )
     if _is_social_care_staff(actor):
         return same_authority
-    children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
     unseen = children.exclude(child__in=Child.objects.filter(visible_children_filter(user)))
-    return same_authority & Q(Exists(children)) & ~Q(Exists(unseen))
+    return same_authority & ~Q(Exists(unseen))
 
 
 # The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
@@ -321,14 +328,12 @@ view_child = may_see_any_child & belongs_to_childs_authority & (is_social_care_s
 
 @predicate
 def may_see_conference(user: Any, conference: Conference | None) -> bool:
-    # Twin of visible_conferences_filter: asked of this one conference (no query for social care staff).
+    # Twin of visible_conferences_filter: the same filter, asked of this one conference (one query).
     if conference is None or conference.pk is None:
         return False
     actor = _actor(user)
     if not _may_see_any_child(actor) or conference.authority_id != actor.authority_id:
         return False
-    if _is_social_care_staff(actor):
-        return True
     model = type(conference)
     return model.objects.filter(pk=conference.pk).filter(visible_conferences_filter(user)).exists()
 

@@ -7,14 +7,14 @@ again), and its messages land on the same fields.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 
 from cpconf.conferences.agenda import AGENDA, SECTION_KEYS, titles
+from cpconf.conferences.forms.exclusions import checkboxes, radios
 from cpconf.conferences.models import Attendance, AttendanceMode, Invitation, InviteeRole, Reply
 from cpconf.conferences.services.attendance import ATTENDED_BY_MAX_LENGTH, PRESENT_MODES
-from cpconf.web.fields import CheckboxesField, RadiosField
 
 EXCLUDED_HINT = "Excluded by the chair's decision"
 
@@ -23,13 +23,13 @@ class AttendanceForm(forms.Form):
     """How they attended, which parts of the agenda they were present for, and (for a professional) the
     colleague who came instead."""
 
-    mode = RadiosField(
+    mode = radios(
         label="How did they attend?",
         legend_classes="govuk-fieldset__legend--m",
         choices=AttendanceMode.choices,
         error_messages={"required": "Select how they attended", "invalid_choice": "Select how they attended"},
     )
-    sections = CheckboxesField(
+    sections = checkboxes(
         label="Which parts of the conference were they present for?",
         legend_classes="govuk-fieldset__legend--m",
         help_text="Only if they attended. Leave these as they are if they sent apologies or did not attend.",
@@ -69,8 +69,7 @@ class AttendanceForm(forms.Form):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        sections = cast("CheckboxesField", self.fields["sections"])
-        sections.item_hints = dict.fromkeys(self.excluded, EXCLUDED_HINT)
+        self.fields["sections"].choice_hints = dict.fromkeys(self.excluded, EXCLUDED_HINT)  # type: ignore[attr-defined]
         if invitation.role != InviteeRole.PROFESSIONAL:
             del self.fields["attended_by"]
 

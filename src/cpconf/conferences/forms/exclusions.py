@@ -11,12 +11,38 @@ from typing import Any, cast
 
 from django import forms
 
-from cpconf.conferences.agenda import AGENDA, SECTION_TITLES
+from cpconf.conferences.agenda import AGENDA, SECTION_KEYS, SECTION_TITLES
 from cpconf.conferences.models import ChairDecision, Invitation, ViewsRoute
 from cpconf.conferences.selectors.exclusions import GROUND_TITLES, invitee_in_words
 from cpconf.conferences.services.exclusions import DETAILS_MAX_LENGTH, REASON_MAX_LENGTH, TOLD_HOW_MAX_LENGTH
 from cpconf.people.models import Professional
-from cpconf.web.fields import CheckboxesField, DateInputField, RadiosField
+from cpconf.web.forms import GovukDateField
+
+
+def radios(
+    *, legend_classes: str = "", choice_hints: dict[str, str] | None = None, **kwargs: Any
+) -> forms.ChoiceField:
+    """A choice as GOV.UK radios (the form renderer's radios template), with a legend size and hints."""
+    field = forms.ChoiceField(widget=forms.RadioSelect, **kwargs)
+    field.legend_classes = legend_classes  # type: ignore[attr-defined]
+    field.choice_hints = choice_hints or {}  # type: ignore[attr-defined]
+    return field
+
+
+def checkboxes(
+    *,
+    legend_classes: str = "",
+    choice_hints: dict[str, str] | None = None,
+    exclusive: str = "",
+    **kwargs: Any,
+) -> forms.MultipleChoiceField:
+    """Several choices as GOV.UK checkboxes, with a legend size, hints, and an exclusive last choice."""
+    field = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **kwargs)
+    field.legend_classes = legend_classes  # type: ignore[attr-defined]
+    field.choice_hints = choice_hints or {}  # type: ignore[attr-defined]
+    field.exclusive = exclusive  # type: ignore[attr-defined]
+    return field
+
 
 #: The request form's choice that stands for every section.
 WHOLE_CONFERENCE = "whole-conference"
@@ -33,7 +59,7 @@ class ExclusionRequestForm(forms.Form):
         help_text="If an invited professional asked by phone, choose them.",
         error_messages={"required": "Select who is asking", "invalid_choice": "Select who is asking"},
     )
-    invitation = RadiosField(
+    invitation = radios(
         label="Who should be excluded?",
         legend_classes="govuk-fieldset__legend--m",
         error_messages={
@@ -41,7 +67,7 @@ class ExclusionRequestForm(forms.Form):
             "invalid_choice": "Select someone invited to this conference",
         },
     )
-    grounds = CheckboxesField(
+    grounds = checkboxes(
         label="Why should they be excluded?",
         legend_classes="govuk-fieldset__legend--m",
         help_text="Select all that apply.",
@@ -62,7 +88,7 @@ class ExclusionRequestForm(forms.Form):
             "max_length": f"Details must be {DETAILS_MAX_LENGTH} characters or fewer",
         },
     )
-    sections = CheckboxesField(
+    sections = checkboxes(
         label="Which parts of the conference should they be excluded from?",
         legend_classes="govuk-fieldset__legend--m",
         help_text="Select all that apply.",
@@ -111,6 +137,11 @@ class ExclusionRequestForm(forms.Form):
     def clean_requested_by(self) -> Professional:
         return self._professionals[self.cleaned_data["requested_by"]]
 
+    def clean_sections(self) -> list[str]:
+        # "The whole conference" (the exclusive choice) is every section, whatever else was ticked.
+        sections: list[str] = self.cleaned_data["sections"]
+        return list(SECTION_KEYS) if WHOLE_CONFERENCE in sections else sections
+
     def clean_details(self) -> str:
         details: str = self.cleaned_data["details"].strip()
         if not details:
@@ -128,7 +159,7 @@ class ExclusionRequestForm(forms.Form):
 class ExclusionDecisionForm(forms.Form):
     """The chair agrees or refuses, with reasons; agreeing, they may keep fewer sections than asked for."""
 
-    decision = RadiosField(
+    decision = radios(
         label="Do you agree to exclude them?",
         legend_classes="govuk-fieldset__legend--m",
         choices=[
@@ -140,7 +171,7 @@ class ExclusionDecisionForm(forms.Form):
             "invalid_choice": "Select whether you agree to the exclusion",
         },
     )
-    sections = CheckboxesField(
+    sections = checkboxes(
         label="If you agree, which parts of the conference are they excluded from?",
         legend_classes="govuk-fieldset__legend--s",
         help_text="These are the parts asked for. You can agree to fewer of them. To exclude them from another "
@@ -183,11 +214,7 @@ class ExclusionDecisionForm(forms.Form):
 class ExclusionToldForm(forms.Form):
     """R-EX-3: when and how the person was told, and how their views will still reach the conference."""
 
-    told_on = DateInputField(
-        name="The date they were told",
-        label="When were they told?",
-        legend_classes="govuk-fieldset__legend--s",
-    )
+    told_on = GovukDateField(label="When were they told?", what="the date they were told")
     told_how = forms.CharField(
         label="How were they told?",
         help_text="For example, by phone by the social worker, or in a letter from the chair.",
@@ -197,7 +224,7 @@ class ExclusionToldForm(forms.Form):
             "max_length": f"How they were told must be {TOLD_HOW_MAX_LENGTH} characters or fewer",
         },
     )
-    views_route = RadiosField(
+    views_route = radios(
         label="How will their views reach the conference?",
         legend_classes="govuk-fieldset__legend--s",
         choices=ViewsRoute.choices,
