@@ -118,7 +118,9 @@ EMERGENCY_ACCESS = {
 }
 
 
-# A conference (issue 4) is seen by whoever sees every child it is about: the same as the child's record.
+# A conference (issue 4), and its invitations, reports, exclusions and attendance, are seen by whoever
+# sees every child it is about: the same as the child's record (the health visitor sees Elowen's, the
+# duty officer Corin's while the emergency access lasts).
 CONFERENCE = CHILD_RECORD
 
 # Arranging a conference (booking, cancelling, recording what happened): social care staff of its
@@ -282,6 +284,18 @@ ROUTES: dict[str, Rule] = {
     "conferences:cancel": by_table(MANAGE_CONFERENCE),
     "conferences:outcome": by_table(MANAGE_CONFERENCE),
     "conferences:request-review": post_only,
+    # Invitations (R-PR-1 to R-PR-3). The actions are POSTs: a GET is 405 for anyone.
+    "conferences:invitations": by_table(CONFERENCE),
+    "conferences:invitations-add": post_only,
+    "conferences:invitations-rights": post_only,
+    "conferences:invitations-send": post_only,
+    "conferences:invitations-add-person": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-record-reply": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-withdraw": by_table(MANAGE_CONFERENCE),
+    # The reply link needs no account: its signed token is the permission, and what the matrix fills in
+    # is no token of ours, so everyone gets the plain "this link does not work" page (400).
+    "conferences:invitation-reply": lambda persona, child: 400,
     # Exclusions (R-EX-1 to R-EX-3; recording that the person was told is for whoever arranges the
     # conference) and attendance on the day (R-PR-3).
     "conferences:exclusions": by_table(CONFERENCE),
