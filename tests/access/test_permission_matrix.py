@@ -145,6 +145,33 @@ MANAGE_CONFERENCE = _table(
     """
 )
 
+# Asking for an exclusion (R-EX-2): social care staff, or a professional invited to the conference. Nobody
+# in the world is invited, so this is the same as arranging it (tests/conferences covers an invited one).
+REQUEST_EXCLUSION = MANAGE_CONFERENCE
+
+# The chair's own decisions (CHAIR_CONFERENCE, R-EX-1): the conference's chair, or while none is named,
+# anyone with the chair's role (Idony); 403 for everyone else who sees the conference. Southmoor's
+# worker sees Zephyrine's conference but holds no chair's role.
+CHAIR_CONFERENCE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           403 403 404 404
+    team_manager:            403 403 404 404
+    safeguarding_manager:    403 403 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 403 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
 # Strategy discussions and enquiries: children's social care staff of the authority only. Anyone else is
 # refused the whole area (403); another authority's or a guessed enquiry is 404.
 SOCIAL_CARE_ONLY = {
@@ -196,28 +223,6 @@ REPORT_FILE_NOT_RECEIVED = _table(
     performance_analyst:     404 404 404 404
     service_account:         404 404 404 404
     other_authority_worker:  404 404 404 404
-    inactive_professional:   sign-in sign-in sign-in sign-in
-    no_professional_record:  404 404 404 404
-    superuser:               404 404 404 404
-    signed_out:              sign-in sign-in sign-in sign-in
-    """
-)
-
-# The chair's decision on withholding parts of a report (R-PR-6): the conference's chair, or, before one is
-# named (as here), whoever holds the chair's role in social care. Others who may see it: 403.
-CHAIR_DECISION = _table(
-    """
-    chair:                   200 200 404 404
-    social_worker:           403 403 404 404
-    team_manager:            403 403 404 404
-    safeguarding_manager:    403 403 404 404
-    authority_administrator: 403 403 404 404
-    health_visitor:          403 404 404 404
-    police_officer:          404 404 404 404
-    duty_officer:            404 403 404 404
-    performance_analyst:     404 404 404 404
-    service_account:         404 404 404 404
-    other_authority_worker:  404 404 403 404
     inactive_professional:   sign-in sign-in sign-in sign-in
     no_professional_record:  404 404 404 404
     superuser:               404 404 404 404
@@ -326,8 +331,16 @@ ROUTES: dict[str, Rule] = {
     "conferences:report-file": by_table(REPORT_FILE_NOT_RECEIVED),
     "conferences:report-shared": by_table(REPORT_SEND),
     "conferences:report-withhold": by_table(REPORT_SEND),
-    "conferences:report-withhold-decision": by_table(CHAIR_DECISION),
+    "conferences:report-withhold-decision": by_table(CHAIR_CONFERENCE),  # R-PR-6
     "conferences:reports-missing": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    # Exclusions (R-EX-1 to R-EX-3; recording that the person was told is for whoever arranges the
+    # conference) and attendance on the day (R-PR-3).
+    "conferences:exclusions": by_table(CONFERENCE),
+    "conferences:exclusion-request": by_table(REQUEST_EXCLUSION),
+    "conferences:exclusion-decide": by_table(CHAIR_CONFERENCE),
+    "conferences:exclusion-told": by_table(MANAGE_CONFERENCE),
+    "conferences:attendance": by_table(CONFERENCE),
+    "conferences:attendance-record": by_table(MANAGE_CONFERENCE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
