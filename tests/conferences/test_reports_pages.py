@@ -278,6 +278,9 @@ def test_a_received_report_downloads_as_an_attachment_and_is_logged_for_each_chi
         (world.child.public_id, report.public_id),
         (world.brother.public_id, report.public_id),
     }
+    # "Who has seen this record" says it in words.
+    history = world.client_for("team_manager").get(f"/children/{world.child.public_id}/access/")
+    assert "Downloaded an agency's report" in unescape(history.content.decode())
 
 
 def test_a_report_not_received_yet_is_not_found_with_a_clear_message(world: World) -> None:
