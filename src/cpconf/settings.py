@@ -227,6 +227,10 @@ STATIC_URL = "/static/"
 CPCONF_UPLOAD_ROOT = Path(env_str("CPCONF_UPLOAD_ROOT", str(DATA_DIR / "uploads"))).resolve()
 # The largest report accepted (R-PR-4 reports as PDF or Word files).
 CPCONF_MAX_UPLOAD_BYTES = env_int("CPCONF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# A virus scanner for uploaded reports: the dotted path of a callable given each file before it is kept,
+# which raises cpconf.conferences.uploads.VirusFound to refuse it (cpconf/conferences/uploads.py). None by
+# default: no scanner is assumed to be installed.
+CPCONF_UPLOAD_SCANNER = env_str("CPCONF_UPLOAD_SCANNER", "") or None
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 # Production serves the hashed files collected by `cpconf collectstatic`; demo and tests read the app folders.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG

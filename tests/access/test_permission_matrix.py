@@ -202,6 +202,34 @@ ENQUIRY = _table(
     """
 )
 
+# Sending a report for an agency (uploading it, recording it was shared, asking to withhold parts,
+# R-PR-4, R-PR-6): social care staff, or a professional of the agency that owes it. No persona's agency
+# owes the matrix's conferences a report, so the health visitor and the duty officer, who may see a
+# conference, get 403: the same table as arranging it.
+REPORT_SEND = MANAGE_CONFERENCE
+
+# A report's file: the matrix's reports have not been received, so there is nothing to download for
+# anyone (404, "not received yet"); tests/conferences/test_reports_pages.py covers one that has.
+REPORT_FILE_NOT_RECEIVED = _table(
+    """
+    chair:                   404 404 404 404
+    social_worker:           404 404 404 404
+    team_manager:            404 404 404 404
+    safeguarding_manager:    404 404 404 404
+    authority_administrator: 404 404 404 404
+    health_visitor:          404 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 404 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 404 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
 
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
@@ -296,6 +324,15 @@ ROUTES: dict[str, Rule] = {
     # The reply link needs no account: its signed token is the permission, and what the matrix fills in
     # is no token of ours, so everyone gets the plain "this link does not work" page (400).
     "conferences:invitation-reply": lambda persona, child: 400,
+    # Reports (R-PR-4 to R-PR-6). Missing and late reports, across conferences: for social care staff (each
+    # sees their own authority's); 403 to everyone else.
+    "conferences:reports": by_table(CONFERENCE),
+    "conferences:report-upload": by_table(REPORT_SEND),
+    "conferences:report-file": by_table(REPORT_FILE_NOT_RECEIVED),
+    "conferences:report-shared": by_table(REPORT_SEND),
+    "conferences:report-withhold": by_table(REPORT_SEND),
+    "conferences:report-withhold-decision": by_table(CHAIR_CONFERENCE),  # R-PR-6
+    "conferences:reports-missing": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     # Exclusions (R-EX-1 to R-EX-3; recording that the person was told is for whoever arranges the
     # conference) and attendance on the day (R-PR-3).
     "conferences:exclusions": by_table(CONFERENCE),

@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from cpconf.conferences.models import Conference, ConferenceStatus, Invitation, InviteeRole, VenueKind
 from cpconf.people.models import (
@@ -62,6 +64,15 @@ class Setting:
         assert user is not None
         client.force_login(user)
         return client
+
+
+@pytest.fixture(autouse=True)
+def upload_root(settings: Settings, tmp_path: Path) -> Path:
+    """Uploaded reports are kept here for the test (CPCONF_UPLOAD_ROOT, read by the private storage at each
+    use), never in the real folder."""
+    root = tmp_path / "uploads"
+    settings.CPCONF_UPLOAD_ROOT = root
+    return root
 
 
 @pytest.fixture

@@ -230,12 +230,14 @@ def conference_for(
     what: str = CONFERENCE,
     permission: str = VIEW_CONFERENCE,
     request: HttpRequest | None = None,
+    object_id: uuid.UUID | None = None,
 ) -> Conference:
     """The conference with this public identifier, if ``user`` may see it (every one of its children,
     R-AF-5) and, when ``permission`` is another, may also do that; logged either way.
 
     A read writes one access-log row for each child the conference is about (so that each child's "Who has
-    seen this record" shows it), with the conference as the object. ``Http404`` alike for a conference that
+    seen this record" shows it), with the conference as the object, or ``object_id`` when the read is of a
+    part of it (a report's file: its public identifier). ``Http404`` alike for a conference that
     does not exist and one the person may not see; ``PermissionDenied`` (403) for one they may see but may
     not act on as asked (for example, an agency professional asking to arrange it).
     """
@@ -262,5 +264,7 @@ def conference_for(
         )
         raise PermissionDenied("Your roles do not include doing this for this conference.")
     for child in conference.children.order_by("pk"):
-        access_record(user=user, what=what, child=child, object_id=public_id, allowed=True, request=request)
+        access_record(
+            user=user, what=what, child=child, object_id=object_id or public_id, allowed=True, request=request
+        )
     return conference

@@ -69,6 +69,12 @@ WHAT_IN_WORDS = {
     "conference-invitations": "A conference's invitations",
     "conference-exclusions": "A conference's exclusion requests",
     "conference-attendance": "A conference's attendance",
+    "conference-reports": "A conference's reports",
+    "report": "Downloaded an agency's report",
+    "report-upload": "Uploading an agency's report",
+    "report-shared": "Recording a report shared with the family",
+    "report-withhold": "Asking to keep parts of a report from the family",
+    "report-withhold-decision": "The chair's decision on keeping parts of a report from the family",
     "section-47-enquiry": "A Section 47 enquiry about this child",
     # Reads in the administration (cpconf.access.admin) of records about this child.
     "childrelationship": "A family relationship, in the administration",
