@@ -78,7 +78,7 @@ def conferences_listed(user: User | AnonymousUser, filters: ListFilters) -> Quer
     if filters.out_of_timescale:
         conferences = conferences.filter(_out_of_timescale())
     return (
-        conferences.select_related("chair", "minute_taker", "household")
+        conferences.select_related("authority", "chair", "minute_taker", "household")
         .prefetch_related(
             Prefetch(
                 "conference_children",

@@ -19,6 +19,7 @@ from cpconf.access.rules import CHAIR_CONFERENCE, MANAGE_CONFERENCE, MANAGE_ENQU
 from cpconf.conferences.forms.scheduling import OutcomeForm, ReasonForm, ScheduleForm, TransferInForm
 from cpconf.conferences.models import Conference
 from cpconf.conferences.selectors import scheduling as selectors
+from cpconf.conferences.selectors.quorum import quorum_for
 from cpconf.conferences.services import scheduling as services
 from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.people.models import User
@@ -37,6 +38,8 @@ def detail(request: HttpRequest, conference_id: uuid.UUID) -> HttpResponse:
     context = {
         "summary": summary,
         "conference": conference,
+        # R-QU-1: as replies and reports arrive, whether it will be quorate, while it is still to happen.
+        "quorum": quorum_for(conference) if conference.is_open else None,
         "may_manage": may(user, MANAGE_CONFERENCE, conference),
         "may_chair": may(user, CHAIR_CONFERENCE, conference),
         "has_started": conference.starts_at is not None and conference.starts_at <= timezone.now(),

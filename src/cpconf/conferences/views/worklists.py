@@ -13,9 +13,10 @@ from django.shortcuts import render
 from django.urls import path
 
 from cpconf.access.log import access_record
-from cpconf.access.rules import SEE_CONFERENCES, actor_for, may
+from cpconf.access.rules import MANAGE_ENQUIRIES, SEE_CONFERENCES, actor_for, may
 from cpconf.conferences.forms.worklists import ConferenceFilterForm
 from cpconf.conferences.selectors import worklists as selectors
+from cpconf.conferences.selectors.quorum import quorum_for_each
 from cpconf.conferences.selectors.scheduling import chairs_for
 from cpconf.people.models import User
 
@@ -55,7 +56,13 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "conferences/worklists/conference_list.html",
-        {"form": form, "page": page, "conferences": list(page.object_list), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "conferences": list(page.object_list),
+            "query": query.urlencode(),
+            "social_care": may(user, MANAGE_ENQUIRIES),
+        },
     )
 
 
@@ -63,6 +70,9 @@ def conference_list(request: HttpRequest) -> HttpResponse:
 def chair_list(request: HttpRequest) -> HttpResponse:
     user = _allowed(request, "conference-chair-list")
     conferences = list(selectors.chairing(user)[:200])
+    quorum = quorum_for_each(conferences)
+    for conference in conferences:
+        conference.quorum = quorum[conference.pk]  # type: ignore[attr-defined]
     return render(request, "conferences/worklists/chair_list.html", {"conferences": conferences})
 
 
