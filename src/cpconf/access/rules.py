@@ -25,6 +25,8 @@ Who sees what:
 * A **performance analyst** sees aggregate figures only: the role gives no child's record. A **service
   account** is a machine identity for the API and sees nothing through the pages, whatever other roles
   it holds (an account that is both a machine and a person is a mistake, so it gets the lesser).
+  Through the API, signed in with its token, it is its authority's own system and sees that
+  authority's enquiries and conferences: see "Service accounts through the API" below.
 * A **superuser** administers the system and does not browse children's records through the service
   (security note §3.1: "sysadmin, no case access by default"); they have the administration pages.
 * Someone **signed out**, whose account is inactive, who has **no professional record**, or whose record
@@ -54,6 +56,7 @@ from cpconf.people.selectors import allocation_current_on, professional_for_user
 
 if TYPE_CHECKING:
     from cpconf.conferences.models import Conference
+    from cpconf.enquiries.models import Section47Enquiry
 
 # The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
 SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
@@ -70,6 +73,11 @@ MANAGE_CONFERENCE = "access.manage_conference"  # arrange it: schedule, invite, 
 CHAIR_CONFERENCE = "access.chair_conference"  # decide as its chair: exclusions, withheld report parts
 SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (R-PR-4)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
+# Enquiries and conference requests (issue 4, item 10: the JSON API; "Service accounts through the API").
+SEE_ENQUIRIES = "access.see_enquiries"  # open the list of Section 47 enquiries (it shows only their own)
+VIEW_ENQUIRY = "access.view_enquiry"  # see this Section 47 enquiry
+REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
+REQUEST_TRANSFER_IN = "access.request_transfer_in"  # ask for a transfer-in conference (R-CT-4)
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -107,6 +115,8 @@ class Actor:
     user: User | AnonymousUser
     professional: Professional | None
     roles: frozenset[str]
+    # Signed in to the JSON API with a token, not with a session ("Service accounts through the API").
+    by_api_token: bool = False
 
     @property
     def authority_id(self) -> int | None:
@@ -118,7 +128,8 @@ def actor_for(user: User | AnonymousUser) -> Actor:
     see ``professional_for_user``)."""
     professional = professional_for_user(user)
     roles = frozenset() if professional is None else frozenset(held.role for held in professional.roles.all())
-    return Actor(user=user, professional=professional, roles=roles)
+    by_api_token = bool(getattr(user, API_SIGN_IN_MARK, False))
+    return Actor(user=user, professional=professional, roles=roles, by_api_token=by_api_token)
 
 
 # What is true of the person, whichever child they ask about. Each is a plain function of the Actor,
@@ -260,6 +271,9 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
     from cpconf.conferences.models import ConferenceChild
 
     actor = actor_for(user)
+    # An authority's own system, through the API: every conference of its authority (section below).
+    if _is_api_service_account(actor):
+        return _same_authority_filter(actor)
     if not _may_see_any_child(actor):
         return NOTHING
     same_authority = Q(authority_id=actor.authority_id)
@@ -268,6 +282,95 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
     children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
     unseen = children.exclude(child__in=Child.objects.filter(visible_children_filter(user)))
     return same_authority & Q(Exists(children)) & ~Q(Exists(unseen))
+
+
+# ---- Service accounts through the API (issue 4, item 10) ---------------------------------------------
+#
+# A service account is an authority's own system (its case management system, its returns tooling). It
+# uses the JSON API (``cpconf.api``, docs/api.md) with a token, and never the pages. Signed in with its
+# token, and only then, it may:
+#
+# * see every Section 47 enquiry and every conference of its own authority, and never another
+#   authority's (it answers for the authority's records, not for one child's case);
+# * record what such a system records: strategy discussions, Section 47 enquiries and their outcome (which
+#   requests the initial conference, R-CT-1), and requests for a review (R-CT-2) or a transfer-in
+#   conference (R-CT-4);
+# * and nothing that arranges or decides a conference (schedule, cancel, held, adjourned): those are a
+#   coordinator's and a chair's acts, and invitations and letters hang on them, so a person does them.
+#
+# Through the pages it still sees nothing: ``_may_see_any_child`` refuses it whatever its roles, and a
+# page's user comes from a session, which is never marked as signed in with a token. "Through the API"
+# is how the request was authenticated: the API's token check marks the user object it loads
+# (``mark_signed_in_by_api_token``). The person-facing rules above are unchanged for everyone else, and
+# a person using the API with a session gets exactly what the pages give them.
+#
+# Enquiries, for people: social care staff see their own authority's (as they see all its children);
+# nobody else does. Every filter here is the twin of a predicate below; tests/api/test_rules.py checks
+# that they agree.
+
+# The mark on a user object loaded by the API's token check (it lives as long as that object: one request).
+API_SIGN_IN_MARK = "_cpconf_signed_in_by_api_token"
+
+
+def mark_signed_in_by_api_token(user: User) -> None:
+    """Mark ``user`` as signed in to the API with a token: for ``cpconf.api.auth`` only."""
+    setattr(user, API_SIGN_IN_MARK, True)
+
+
+def _is_api_service_account(actor: Actor) -> bool:
+    """An authority's own system, signed in to the API with its token."""
+    return (
+        actor.by_api_token
+        # Its account and its professional record are open (the token check refuses them otherwise too).
+        and _is_signed_in(actor)
+        and _has_active_professional_record(actor)
+        # A superuser is never an authority's system.
+        and not _is_superuser(actor)
+        and _is_service_account(actor)
+    )
+
+
+def _sees_authoritys_enquiries(actor: Actor) -> bool:
+    """Social care staff, whose work the enquiries are, and the authority's own system."""
+    return _is_api_service_account(actor) or (_may_see_any_child(actor) and _is_social_care_staff(actor))
+
+
+def visible_enquiries_filter(user: User | AnonymousUser) -> Q:
+    """The Section 47 enquiries (or strategy discussions) ``user`` may see, as a filter: the twin of the
+    ``VIEW_ENQUIRY`` predicate."""
+    actor = actor_for(user)
+    if not _sees_authoritys_enquiries(actor):
+        return NOTHING
+    # Never another authority's.
+    return _same_authority_filter(actor)
+
+
+@predicate
+def is_api_service_account(user: Any) -> bool:
+    return _is_api_service_account(_actor(user))
+
+
+@predicate
+def sees_authoritys_enquiries(user: Any) -> bool:
+    return _sees_authoritys_enquiries(_actor(user))
+
+
+@predicate
+def service_account_sees(user: Any, record: Conference | Section47Enquiry | None) -> bool:
+    """Twin of the service account's branch of ``visible_conferences_filter``: its authority's record."""
+    actor = _actor(user)
+    if record is None or record.pk is None or not _is_api_service_account(actor):
+        return False
+    return bool(record.authority_id == actor.authority_id)
+
+
+@predicate
+def may_see_enquiry(user: Any, enquiry: Section47Enquiry | None) -> bool:
+    """Twin of ``visible_enquiries_filter``."""
+    actor = _actor(user)
+    if enquiry is None or enquiry.pk is None or not _sees_authoritys_enquiries(actor):
+        return False
+    return bool(enquiry.authority_id == actor.authority_id)
 
 
 # The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
@@ -363,13 +466,22 @@ PERMISSIONS = {
     # Break glass: the page, for the person alone. Which child they may open is the service's question:
     # one of their own authority (it searches nowhere else) that they cannot already see.
     OPEN_IN_EMERGENCY: is_someone_for_whom_break_glass_is_meant,
-    SEE_CONFERENCES: may_see_any_child,
-    VIEW_CONFERENCE: may_see_conference,
+    # An authority's own system sees its conferences through the API (never the pages).
+    SEE_CONFERENCES: may_see_any_child | is_api_service_account,
+    VIEW_CONFERENCE: may_see_conference | service_account_sees,
     MANAGE_CONFERENCE: is_social_care_staff & may_see_conference,
     # Decisions that are the chair's own (R-EX-1, R-PR-6). Only social care staff chair conferences.
     CHAIR_CONFERENCE: is_social_care_staff & chairs_conference & may_see_conference,
     SEND_REPORT: may_see_conference & (is_social_care_staff | agency_owes_report),
-    MANAGE_ENQUIRIES: is_social_care_staff,
+    # Enquiries are social care's work, and the authority's own system records them too. (A service
+    # account with a social care role is still no person: it gets these through the API only.)
+    MANAGE_ENQUIRIES: sees_authoritys_enquiries,
+    SEE_ENQUIRIES: sees_authoritys_enquiries,
+    VIEW_ENQUIRY: may_see_enquiry,
+    # Asking for a conference that follows from one held, or from a move: whoever arranges conferences,
+    # and the authority's own system (which does not arrange or decide them: see the section above).
+    REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
+    REQUEST_TRANSFER_IN: sees_authoritys_enquiries,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
@@ -385,7 +497,9 @@ for _name, _predicate in PERMISSIONS.items():
     set_rule(_name, _predicate)
 
 
-def may(user: User | AnonymousUser, permission: str, obj: Child | Conference | None = None) -> bool:
+def may(
+    user: User | AnonymousUser, permission: str, obj: Child | Conference | Section47Enquiry | None = None
+) -> bool:
     """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
     if permission not in PERMISSIONS:
         raise KeyError(f"{permission!r} is not a cpconf.access permission.")
