@@ -28,8 +28,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, PathConverter, StringConverter, UUIDConverter
 
 from cpconf.access.models import AccessEntry
+from cpconf.api.api import api
 from cpconf.people.models import Child
 from tests.access.conftest import PERSONAS, World
+from tests.api.matrix import page_matrix_rules
+from tests.api.world import enquiry_about
 
 # What a response may be. An int is a status; the names are redirects to a sign-in page.
 SIGN_IN = "302 to the sign-in page"
@@ -199,6 +202,9 @@ ROUTES: dict[str, Rule] = {
     "admin:auth_user_password_change": admin_page,
     "admin:otp_totp_totpdevice_config": admin_page,
     "admin:otp_totp_totpdevice_qrcode": admin_page,
+    # The JSON API (docs/api.md): a GET with a session at each of its addresses, by the same rules as its
+    # own matrix (tests/api/matrix.py, which also covers its other methods and the service accounts).
+    **page_matrix_rules(api.get_openapi_schema(), sign_in=SIGN_IN),
 }
 
 # Every model page in the administration (changelist, add, change, history, delete, and the bare
@@ -299,10 +305,12 @@ def _identifiers(world: World, kind: str) -> tuple[uuid.UUID, str]:
 
 def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
     """The public identifier for a URL parameter, by its name: ``conference_id`` is the conference about
-    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own;
-    any other identifier is the child's."""
+    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own,
+    ``enquiry_id`` the Section 47 enquiry into the child's household; any other identifier is the child's."""
     if kind == GUESSED:
         return uuid.uuid4()
+    if name == "enquiry_id":
+        return enquiry_about(world, kind).public_id
     if name in {"conference_id", "invitation_id", "report_id", "exclusion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":
