@@ -346,8 +346,14 @@ def build_world() -> World:
 def _conference(authority: Authority, child: Child, parent: FamilyMember | None) -> Conference:
     """A scheduled initial conference about ``child``, with an invitation (the parent's if given, else an
     observer's), a report owed and an exclusion request."""
+    household = child.households.get()
+    discussion = factories.StrategyDiscussionFactory(authority=authority, household=household)
+    enquiry = factories.Section47EnquiryFactory(
+        authority=authority, household=household, strategy_discussion=discussion
+    )
     conference = factories.ConferenceFactory(
         authority=authority,
+        enquiry=enquiry,
         children=[child],
         status=ConferenceStatus.SCHEDULED,
         starts_at=clock.now() + timedelta(days=10),

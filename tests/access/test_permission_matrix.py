@@ -32,7 +32,6 @@ from cpconf.api.api import api
 from cpconf.people.models import Child
 from tests.access.conftest import PERSONAS, World
 from tests.api.matrix import page_matrix_rules
-from tests.api.world import enquiry_about
 
 # What a response may be. An int is a status; the names are redirects to a sign-in page.
 SIGN_IN = "302 to the sign-in page"
@@ -121,6 +120,64 @@ EMERGENCY_ACCESS = {
 }
 
 
+# A conference (issue 4), and its invitations, reports, exclusions and attendance, are seen by whoever
+# sees every child it is about: the same as the child's record (the health visitor sees Elowen's, the
+# duty officer Corin's while the emergency access lasts).
+CONFERENCE = CHILD_RECORD
+
+# Arranging a conference (booking, cancelling, recording what happened): social care staff of its
+# authority. An agency professional who may see it gets 403; anyone else 404.
+MANAGE_CONFERENCE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+# Strategy discussions and enquiries: children's social care staff of the authority only. Anyone else is
+# refused the whole area (403); another authority's or a guessed enquiry is 404.
+SOCIAL_CARE_ONLY = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    **dict.fromkeys(
+        ["chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"], 200
+    ),
+    "other_authority_worker": 200,
+}
+ENQUIRY = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 403 403 403
+    police_officer:          403 403 403 403
+    duty_officer:            403 403 403 403
+    performance_analyst:     403 403 403 403
+    service_account:         403 403 403 403
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  403 403 403 403
+    superuser:               403 403 403 403
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
 
@@ -187,6 +244,33 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
+    # Strategy discussions and Section 47 enquiries (issue 4).
+    "enquiries:enquiry-list": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:strategy-discussion-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "enquiries:enquiry-start": by_table(ENQUIRY),
+    "enquiries:enquiry-detail": by_table(ENQUIRY),
+    # Conferences (issue 4): the lists show each person only the conferences they may see.
+    "conferences:list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:chair-list": lambda persona, child: CHILD_LIST[persona],
+    "conferences:my-work": lambda persona, child: CHILD_LIST[persona],
+    "conferences:transfer-in-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "conferences:detail": by_table(CONFERENCE),
+    "conferences:schedule": by_table(MANAGE_CONFERENCE),
+    "conferences:cancel": by_table(MANAGE_CONFERENCE),
+    "conferences:outcome": by_table(MANAGE_CONFERENCE),
+    "conferences:request-review": post_only,
+    # Invitations (R-PR-1 to R-PR-3). The actions are POSTs: a GET is 405 for anyone.
+    "conferences:invitations": by_table(CONFERENCE),
+    "conferences:invitations-add": post_only,
+    "conferences:invitations-rights": post_only,
+    "conferences:invitations-send": post_only,
+    "conferences:invitations-add-person": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-record-reply": by_table(MANAGE_CONFERENCE),
+    "conferences:invitation-withdraw": by_table(MANAGE_CONFERENCE),
+    # The reply link needs no account: its signed token is the permission, and what the matrix fills in
+    # is no token of ours, so everyone gets the plain "this link does not work" page (400).
+    "conferences:invitation-reply": lambda persona, child: 400,
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
@@ -305,16 +389,20 @@ def _identifiers(world: World, kind: str) -> tuple[uuid.UUID, str]:
 
 def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
     """The public identifier for a URL parameter, by its name: ``conference_id`` is the conference about
-    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own,
-    ``enquiry_id`` the Section 47 enquiry into the child's household; any other identifier is the child's."""
+    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own;
+    any other identifier is the child's."""
     if kind == GUESSED:
         return uuid.uuid4()
-    if name == "enquiry_id":
-        return enquiry_about(world, kind).public_id
-    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id"}:
+    if name in {"conference_id", "invitation_id", "report_id", "exclusion_id", "enquiry_id", "discussion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":
             return conference.public_id
+        if conference.enquiry is None or conference.enquiry.strategy_discussion is None:
+            raise AssertionError("Each matrix conference follows an enquiry and a strategy discussion.")
+        if name == "enquiry_id":
+            return conference.enquiry.public_id
+        if name == "discussion_id":
+            return conference.enquiry.strategy_discussion.public_id
         related = {
             "invitation_id": conference.invitations,
             "report_id": conference.reports,

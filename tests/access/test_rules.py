@@ -13,6 +13,7 @@ who may open a record in an emergency the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
@@ -28,18 +29,22 @@ from cpconf.access import gateways
 from cpconf.access.models import BreakGlassGrant, EmergencySearch
 from cpconf.access.rules import (
     CASE_ROLES,
+    INVITATION_ACCESS_DAYS,
     OPEN_IN_EMERGENCY,
     SEE_CHILDREN,
     SOCIAL_CARE_ROLES,
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
+    VIEW_CONFERENCE,
     VIEW_CONFIDENTIAL_CONTACT_DETAILS,
     belongs_to_childs_authority,
     is_involved_with_child,
     may,
     may_see_any_child,
+    visible_conferences_filter,
 )
 from cpconf.access.selectors import children_visible_to
+from cpconf.conferences.models import Conference
 from cpconf.people.models import AgencyType, Allocation, CaseRole, Child, Professional, Role, User
 from cpconf.people.selectors import professional_for_user_forget
 from tests import factories
@@ -83,6 +88,27 @@ class GrantSpec:
     lasts_minutes: int
 
 
+@dataclass(frozen=True)
+class InvitationSpec:
+    """An invitation of a person to a conference about one child (and perhaps a second, ``also``)."""
+
+    person: int
+    child: int
+    also: int | None
+    status: str
+    starts_days_ago: int | None  # None: not booked; negative: in the future
+    withdrawn: bool
+
+
+def invitation_is_current(invitation: InvitationSpec) -> bool:
+    # R-AF-5: while the conference is to come, and for 60 days after its date; never once cancelled.
+    if invitation.withdrawn or invitation.status == "cancelled":
+        return False
+    if invitation.status in {"requested", "scheduled"}:
+        return True
+    return invitation.starts_days_ago is not None and invitation.starts_days_ago <= INVITATION_ACCESS_DAYS
+
+
 def grant_is_current(grant: GrantSpec) -> bool:
     # From its start, up to but not including its end.
     return grant.started_minutes_ago >= 0 and grant.lasts_minutes > grant.started_minutes_ago
@@ -107,7 +133,8 @@ def expected_social_care_staff(person: PersonSpec) -> bool:
 
 
 def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[AllocationSpec],
-                    grants: list[GrantSpec], index: int, child_index: int) -> bool:  # fmt: skip
+                    grants: list[GrantSpec], index: int, child_index: int,
+                    invitations: Sequence[InvitationSpec] = ()) -> bool:  # fmt: skip
     if not expected_to_see_any_child(person):
         return False
     if person.authority != child_authority:
@@ -118,7 +145,11 @@ def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[
         a.person == index and a.child == child_index and allocation_is_current(a) for a in allocations
     )
     opened = any(g.person == index and g.child == child_index and grant_is_current(g) for g in grants)
-    return allocated or opened
+    invited = any(
+        i.person == index and child_index in {i.child, i.also} and invitation_is_current(i)
+        for i in invitations
+    )
+    return allocated or opened or invited
 
 
 def expected_to_open_in_emergency(person: PersonSpec) -> bool:
@@ -140,7 +171,7 @@ people = st.builds(
 )
 
 
-WorldSpec = tuple[list[PersonSpec], list[int], list[AllocationSpec], list[GrantSpec]]
+WorldSpec = tuple[list[PersonSpec], list[int], list[AllocationSpec], list[GrantSpec], list[InvitationSpec]]
 
 
 @st.composite
@@ -177,7 +208,23 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
             unique_by=lambda g: (g.person, g.child),
         )
     )
-    return persons, children, allocations, grants
+    invitations = draw(
+        st.lists(
+            st.builds(
+                InvitationSpec,
+                person=st.integers(0, len(persons) - 1),
+                child=st.integers(0, len(children) - 1),
+                also=st.one_of(st.none(), st.integers(0, len(children) - 1)),
+                status=st.sampled_from(
+                    ["requested", "scheduled", "scheduled", "held", "inquorate", "cancelled"]
+                ),
+                starts_days_ago=st.sampled_from([None, -5, 10, 59, 61, 200]),
+                withdrawn=st.sampled_from([False, False, True]),
+            ),
+            max_size=3,
+        )
+    )
+    return persons, children, allocations, grants, invitations
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -190,7 +237,7 @@ def test_the_selector_the_predicate_has_perm_and_the_gateway_always_agree(spec: 
 
 
 def _check_world(spec: WorldSpec) -> None:
-    persons, child_authorities, allocation_specs, grant_specs = spec
+    persons, child_authorities, allocation_specs, grant_specs, invitation_specs = spec
     today = clock.today()
     now = clock.now()
     # Fresh authorities for every example: earlier examples' rows stay, but never match these.
@@ -233,6 +280,24 @@ def _check_world(spec: WorldSpec) -> None:
         )
         for g in grant_specs
     )
+    conferences = []
+    for i in invitation_specs:
+        about = sorted({i.child} | ({i.also} if i.also is not None else set()))
+        starts_at = None if i.starts_days_ago is None else now - timedelta(days=i.starts_days_ago)
+        conference = factories.ConferenceFactory(
+            authority=children[i.child].authority,  # a second child of another authority: refused by services
+            children=[children[c] for c in about],
+            status=i.status,
+            starts_at=starts_at,
+            ends_at=None if starts_at is None else starts_at + timedelta(hours=2),
+            cancelled_reason="Drawn by the property test." if i.status == "cancelled" else "",
+        )
+        factories.InvitationFactory(
+            conference=conference,
+            professional=professionals[i.person],
+            withdrawn_at=now if i.withdrawn else None,
+        )
+        conferences.append((conference, about))
     ids = [child.pk for child in children]
     for index, (person, professional) in enumerate(zip(persons, professionals, strict=True)):
         user = User.objects.get(pk=professional.user_id)
@@ -240,7 +305,13 @@ def _check_world(spec: WorldSpec) -> None:
         assert may(user, OPEN_IN_EMERGENCY) is expected_to_open_in_emergency(person)
         for child_index, child in enumerate(children):
             expected = expected_to_see(
-                person, child_authorities[child_index], allocation_specs, grant_specs, index, child_index
+                person,
+                child_authorities[child_index],
+                allocation_specs,
+                grant_specs,
+                index,
+                child_index,
+                invitation_specs,
             )
             event("sees the child" if expected else "does not see the child")
             if any(g.person == index and g.child == child_index and grant_is_current(g) for g in grant_specs):
@@ -255,6 +326,30 @@ def _check_world(spec: WorldSpec) -> None:
                 assert not expected
             else:
                 assert expected
+        # A conference: seen by whoever sees every child it is about, in its own authority.
+        seen = set(Conference.objects.filter(visible_conferences_filter(user)).values_list("pk", flat=True))
+        for conference, about in conferences:
+            expected = (
+                expected_to_see_any_child(person)
+                and person.authority == child_authorities[about[0]]
+                and all(
+                    expected_social_care_staff(person)
+                    or expected_to_see(
+                        person,
+                        child_authorities[c],
+                        allocation_specs,
+                        grant_specs,
+                        index,
+                        c,
+                        invitation_specs,
+                    )
+                    for c in about
+                )
+                and all(child_authorities[c] == child_authorities[about[0]] for c in about)
+            )
+            event("sees the conference" if expected else "does not see the conference")
+            assert (conference.pk in seen) is expected
+            assert may(user, VIEW_CONFERENCE, conference) is expected
 
 
 # The same rules, case by case, for the reasons behind them.

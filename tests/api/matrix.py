@@ -10,10 +10,12 @@ Who sees what (src/cpconf/access/rules.py; docs/access.md, docs/api.md):
   own system (a service account with its token) for every conference of its authority. Arranging one
   (schedule, cancel, held, adjourned) is for social care staff: anyone else who sees it gets 403.
   Requesting the review is for social care staff and the authority's own system.
+  Adjourning one as not quorate is its chair's (R-QU-2).
 * Enquiries, and creating records (strategy discussions, enquiries, transfer-in requests): social care
-  staff and the authority's own system, in their own authority. A household of another authority, or a
-  guessed one, is not found (422 on the field that named it: the body named it, not the address).
-* Everyone else: 404 for a record, 403 for a list or a create; signed out (or signed out by a closed
+  staff and the authority's own system, in their own authority; anyone else 403, as the pages answer. A
+  household of another authority, or a guessed one, is not found (422 on the field that named it: the
+  body named it, not the address).
+* Everyone else: 404 for a conference, 403 for a list or a create; signed out (or signed out by a closed
   record): 401.
 """
 
@@ -130,9 +132,22 @@ def list_enquiries(persona: str, kind: str | None) -> Outcome:
 
 
 def read_enquiry(persona: str, kind: str | None) -> Outcome:
+    """As the pages: 403 for anyone whose roles do not include enquiries, before any is looked up."""
     if persona in SIGNED_OUT:
         return 401
-    return 200 if sees_enquiries(persona) and _own(persona, kind) else 404
+    if not sees_enquiries(persona):
+        return 403
+    return 200 if _own(persona, kind) else 404
+
+
+def adjourn_conference(persona: str, kind: str | None) -> Outcome:
+    """Adjourning as not quorate is the chair's (R-QU-2): the conference's chair, or before one is named
+    anyone holding the chair's role (Idony); 403 for anyone else who sees it."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
 
 
 def create_for_household(persona: str, kind: str | None) -> Outcome:
@@ -245,7 +260,7 @@ ASKS: dict[str, Ask] = {
         prepare=_started,
     ),
     "conference_mark_inquorate": Ask(
-        arrange_conference(201),
+        adjourn_conference,
         "path",
         body=lambda api_world, kind: {
             "reason": "Police and health absent; not enough information to go ahead.",

@@ -1,22 +1,19 @@
 """The personas' world (tests/access/conftest.py), as the API sees it: a Section 47 enquiry about each
 test child's household, and the two authorities' own systems (service accounts with tokens).
 
-``enquiry_about`` is shared with the page matrix (tests/access/test_permission_matrix.py), which fills
-``enquiry_id`` with it.
+``enquiry_about`` gives the same enquiry the pages' matrix (tests/access/test_permission_matrix.py) fills
+``enquiry_id`` with: the one that called for the conference about the child.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.test import Client
 
-from cpconf import clock
 from cpconf.api.services import api_token_create
-from cpconf.enquiries.models import Section47Enquiry
-from cpconf.enquiries.services import enquiry_start
+from cpconf.enquiries.models import EnquiryChild, Section47Enquiry
 from cpconf.people.models import Child, Household, Role
 from tests import factories
 from tests.access.conftest import PERSONAS, World
@@ -43,16 +40,13 @@ def household_of(world: World, kind: str) -> Household:
 
 
 def enquiry_about(world: World, kind: str) -> Section47Enquiry:
-    """The open Section 47 enquiry into the household of the child of this kind (made the first time)."""
+    """The Section 47 enquiry that called for the conference about the child of this kind, with every
+    child of the household considered (R-CH-1; added the first time: the world's has none yet)."""
+    enquiry = world.conferences[kind].enquiry
+    assert enquiry is not None
     household = household_of(world, kind)
-    enquiry = Section47Enquiry.objects.filter(household=household).order_by("pk").first()
-    if enquiry is None:
-        enquiry = enquiry_start(
-            authority=household.authority,
-            household=household,
-            started_on=clock.today() - timedelta(days=5),
-            acting_user=None,
-        )
+    for child in household.children.order_by("pk"):
+        EnquiryChild.objects.get_or_create(enquiry=enquiry, child=child)
     return enquiry
 
 

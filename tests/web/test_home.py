@@ -32,10 +32,13 @@ def test_home_says_who_the_person_is_in_plain_words(chair_client: Client) -> Non
         assert detail in html
 
 
-def test_home_lists_no_invented_work_and_says_where_it_will_appear(chair_client: Client) -> None:
+def test_home_links_to_the_conference_work_lists_and_says_where_plan_actions_will_appear(
+    chair_client: Client,
+) -> None:
     html = chair_client.get("/").content.decode()
-    assert "will be listed here" in html
-    assert "This part of the service is not available yet." in html
+    for url in ("/conferences/my-work/", "/conferences/", "/conferences/chairing/", "/enquiries/"):
+        assert f'href="{url}"' in html
+    assert "The actions given to you in child protection plans will be listed here" in html
 
 
 def test_someone_with_no_professional_record_is_told_to_ask_their_administrator(

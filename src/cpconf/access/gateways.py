@@ -35,19 +35,15 @@ from cpconf.access.rules import (
     OPEN_IN_EMERGENCY,
     SEE_CHILDREN,
     SEE_CONFERENCES,
-    SEE_ENQUIRIES,
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFERENCE,
-    VIEW_ENQUIRY,
     is_social_care_staff,
     may,
     visible_conferences_filter,
-    visible_enquiries_filter,
 )
 from cpconf.access.selectors import break_glass_grant_current, child_lookup, children_visible_to
 from cpconf.conferences.models import Conference
-from cpconf.enquiries.models import Section47Enquiry
 from cpconf.people.models import Child, User
 
 # What each gateway logs as "what" was read.
@@ -272,12 +268,9 @@ def conference_for(
     return conference
 
 
-# Lists of conferences, and Section 47 enquiries (issue 4, item 10: the JSON API asks for these; pages
-# may too). A list is one log row, as the list of children is: it names no child.
+# The list of conferences (issue 4, item 10: the JSON API asks for it; the pages' lists may too). A list
+# is one log row, as the list of children is: it names no child.
 CONFERENCE_LIST = "conference-list"
-ENQUIRY = "enquiry"
-ENQUIRY_LIST = "enquiry-list"
-ENQUIRY_NOT_FOUND_MESSAGE = "There is no enquiry here, or you do not have access to it."
 
 
 def conferences_for(
@@ -293,62 +286,3 @@ def conferences_for(
         raise PermissionDenied("Your roles do not include seeing conferences.")
     access_record(user=user, what=CONFERENCE_LIST, allowed=True, request=request)
     return Conference.objects.filter(visible_conferences_filter(user))
-
-
-def enquiries_for(
-    user: User | AnonymousUser, *, request: HttpRequest | None = None
-) -> QuerySet[Section47Enquiry]:
-    """The Section 47 enquiries ``user`` may see, for a list; one log row for the list, allowed or refused.
-    ``PermissionDenied`` for anyone but social care staff and the authority's own system (R-AF-5)."""
-    if not may(user, SEE_ENQUIRIES):
-        _refuse(user=user, what=ENQUIRY_LIST, reason=NOT_ALLOWED, request=request)
-        raise PermissionDenied("Your roles do not include seeing Section 47 enquiries.")
-    access_record(user=user, what=ENQUIRY_LIST, allowed=True, request=request)
-    return Section47Enquiry.objects.filter(visible_enquiries_filter(user))
-
-
-def enquiry_for(
-    user: User | AnonymousUser,
-    public_id: uuid.UUID,
-    *,
-    what: str = ENQUIRY,
-    permission: str = VIEW_ENQUIRY,
-    request: HttpRequest | None = None,
-) -> Section47Enquiry:
-    """The Section 47 enquiry with this public identifier, if ``user`` may see it and, when ``permission``
-    is another, may also do that; logged either way, as ``conference_for`` is: a read writes one row for
-    each child of the household the enquiry considers (R-CH-1), with the enquiry as the object.
-
-    ``Http404`` alike for an enquiry that does not exist and one the person may not see;
-    ``PermissionDenied`` (403) for one they may see but may not act on as asked.
-    """
-    enquiry = (
-        Section47Enquiry.objects.select_related("authority", "household", "strategy_discussion")
-        .filter(public_id=public_id)
-        .first()
-    )
-    # A guessed or mistyped identifier.
-    if enquiry is None:
-        _refuse(
-            user=user,
-            what=what,
-            reason="No enquiry has this identifier.",
-            request=request,
-            object_id=public_id,
-        )
-        raise Http404(ENQUIRY_NOT_FOUND_MESSAGE)
-    # Another authority's, or not the person's to see: the same answer as for no enquiry at all.
-    if not may(user, VIEW_ENQUIRY, enquiry):
-        _refuse(user=user, what=what, reason=NOT_ALLOWED, request=request, object_id=public_id)
-        raise Http404(ENQUIRY_NOT_FOUND_MESSAGE)
-    # Seen, but not theirs to change as asked.
-    if permission != VIEW_ENQUIRY and not may(user, permission, enquiry):
-        _refuse(
-            user=user, what=what, reason=f"Not allowed: {permission}.", request=request, object_id=public_id
-        )
-        raise PermissionDenied("Your roles do not include doing this for this enquiry.")
-    for row in enquiry.enquiry_children.select_related("child").order_by("pk"):
-        access_record(
-            user=user, what=what, child=row.child, object_id=public_id, allowed=True, request=request
-        )
-    return enquiry

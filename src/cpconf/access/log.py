@@ -66,6 +66,17 @@ def child_concerned(instance: models.Model) -> Child | None:
     return child if isinstance(child, Child) else None
 
 
+def _logged_path(request: HttpRequest) -> str:
+    """The request's path only (a query string may hold a searched name), with any signed token in it (a
+    reply link's) replaced by "[token]": the log must not hold a credential someone could use."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if token:
+        path = path.replace(str(token), "[token]")
+    return path[:500]
+
+
 def access_record(
     *,
     user: Any,
@@ -91,7 +102,7 @@ def access_record(
     _copy_actor(entry, _actor(user))
     if request is not None:
         entry.request_method = (request.method or "")[:10]
-        entry.request_path = request.path[:500]  # the path only: a query string may hold a searched name
+        entry.request_path = _logged_path(request)
     return chain.append(entry)
 
 

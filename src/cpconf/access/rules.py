@@ -56,7 +56,6 @@ from cpconf.people.selectors import allocation_current_on, professional_for_user
 
 if TYPE_CHECKING:
     from cpconf.conferences.models import Conference
-    from cpconf.enquiries.models import Section47Enquiry
 
 # The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
 SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
@@ -73,11 +72,7 @@ MANAGE_CONFERENCE = "access.manage_conference"  # arrange it: schedule, invite, 
 CHAIR_CONFERENCE = "access.chair_conference"  # decide as its chair: exclusions, withheld report parts
 SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (R-PR-4)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
-# Enquiries and conference requests (issue 4, item 10: the JSON API; "Service accounts through the API").
-SEE_ENQUIRIES = "access.see_enquiries"  # open the list of Section 47 enquiries (it shows only their own)
-VIEW_ENQUIRY = "access.view_enquiry"  # see this Section 47 enquiry
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
-REQUEST_TRANSFER_IN = "access.request_transfer_in"  # ask for a transfer-in conference (R-CT-4)
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -271,17 +266,24 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
     from cpconf.conferences.models import ConferenceChild
 
     actor = actor_for(user)
-    # An authority's own system, through the API: every conference of its authority (section below).
-    if _is_api_service_account(actor):
-        return _same_authority_filter(actor)
-    if not _may_see_any_child(actor):
+    authority_id = actor.authority_id
+    # An authority's own system, through the API (the section below), sees its conferences as social care
+    # staff do; through the pages it is refused by _may_see_any_child.
+    system = _is_api_service_account(actor)
+    if not (system or _may_see_any_child(actor)) or authority_id is None:
         return NOTHING
-    same_authority = Q(authority_id=actor.authority_id)
-    if _is_social_care_staff(actor):
-        return same_authority
     children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
+    # Of their own authority, and about none of another's (the services never mix them; the rules hold
+    # even if the data did).
+    same_authority = (
+        Q(authority_id=authority_id)
+        & Q(Exists(children))
+        & ~Q(Exists(children.exclude(child__authority_id=authority_id)))
+    )
+    if system or _is_social_care_staff(actor):
+        return same_authority
     unseen = children.exclude(child__in=Child.objects.filter(visible_children_filter(user)))
-    return same_authority & Q(Exists(children)) & ~Q(Exists(unseen))
+    return same_authority & ~Q(Exists(unseen))
 
 
 # ---- Service accounts through the API (issue 4, item 10) ---------------------------------------------
@@ -290,23 +292,21 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
 # uses the JSON API (``cpconf.api``, docs/api.md) with a token, and never the pages. Signed in with its
 # token, and only then, it may:
 #
-# * see every Section 47 enquiry and every conference of its own authority, and never another
-#   authority's (it answers for the authority's records, not for one child's case);
-# * record what such a system records: strategy discussions, Section 47 enquiries and their outcome (which
-#   requests the initial conference, R-CT-1), and requests for a review (R-CT-2) or a transfer-in
-#   conference (R-CT-4);
+# * see every conference and every Section 47 enquiry of its own authority, and never another
+#   authority's (it answers for the authority's records, not for one child's case): the branch of
+#   ``visible_conferences_filter`` above and ``service_account_sees`` below, and ``MANAGE_ENQUIRIES``;
+# * record what such a system records: strategy discussions, Section 47 enquiries and their outcome
+#   (which requests the initial conference, R-CT-1), and requests for a review (R-CT-2) or a
+#   transfer-in conference (R-CT-4);
 # * and nothing that arranges or decides a conference (schedule, cancel, held, adjourned): those are a
 #   coordinator's and a chair's acts, and invitations and letters hang on them, so a person does them.
+#   It never sees a child's record either.
 #
 # Through the pages it still sees nothing: ``_may_see_any_child`` refuses it whatever its roles, and a
 # page's user comes from a session, which is never marked as signed in with a token. "Through the API"
 # is how the request was authenticated: the API's token check marks the user object it loads
-# (``mark_signed_in_by_api_token``). The person-facing rules above are unchanged for everyone else, and
-# a person using the API with a session gets exactly what the pages give them.
-#
-# Enquiries, for people: social care staff see their own authority's (as they see all its children);
-# nobody else does. Every filter here is the twin of a predicate below; tests/api/test_rules.py checks
-# that they agree.
+# (``mark_signed_in_by_api_token``). A person using the API with a session gets exactly what the pages
+# give them. tests/api/test_rules.py checks each predicate here against its filter.
 
 # The mark on a user object loaded by the API's token check (it lives as long as that object: one request).
 API_SIGN_IN_MARK = "_cpconf_signed_in_by_api_token"
@@ -330,19 +330,10 @@ def _is_api_service_account(actor: Actor) -> bool:
     )
 
 
-def _sees_authoritys_enquiries(actor: Actor) -> bool:
-    """Social care staff, whose work the enquiries are, and the authority's own system."""
+def _manages_enquiries(actor: Actor) -> bool:
+    """Social care staff, whose work the enquiries are, and the authority's own system. (A service
+    account holding a social care role is no person: it is refused through the pages.)"""
     return _is_api_service_account(actor) or (_may_see_any_child(actor) and _is_social_care_staff(actor))
-
-
-def visible_enquiries_filter(user: User | AnonymousUser) -> Q:
-    """The Section 47 enquiries (or strategy discussions) ``user`` may see, as a filter: the twin of the
-    ``VIEW_ENQUIRY`` predicate."""
-    actor = actor_for(user)
-    if not _sees_authoritys_enquiries(actor):
-        return NOTHING
-    # Never another authority's.
-    return _same_authority_filter(actor)
 
 
 @predicate
@@ -351,26 +342,18 @@ def is_api_service_account(user: Any) -> bool:
 
 
 @predicate
-def sees_authoritys_enquiries(user: Any) -> bool:
-    return _sees_authoritys_enquiries(_actor(user))
+def manages_enquiries(user: Any) -> bool:
+    return _manages_enquiries(_actor(user))
 
 
 @predicate
-def service_account_sees(user: Any, record: Conference | Section47Enquiry | None) -> bool:
-    """Twin of the service account's branch of ``visible_conferences_filter``: its authority's record."""
-    actor = _actor(user)
-    if record is None or record.pk is None or not _is_api_service_account(actor):
+def service_account_sees(user: Any, conference: Conference | None) -> bool:
+    """Twin of the service account's branch of ``visible_conferences_filter``: the same filter, asked of
+    this one conference (one query)."""
+    if conference is None or conference.pk is None or not _is_api_service_account(_actor(user)):
         return False
-    return bool(record.authority_id == actor.authority_id)
-
-
-@predicate
-def may_see_enquiry(user: Any, enquiry: Section47Enquiry | None) -> bool:
-    """Twin of ``visible_enquiries_filter``."""
-    actor = _actor(user)
-    if enquiry is None or enquiry.pk is None or not _sees_authoritys_enquiries(actor):
-        return False
-    return bool(enquiry.authority_id == actor.authority_id)
+    model = type(conference)
+    return bool(model.objects.filter(pk=conference.pk).filter(visible_conferences_filter(user)).exists())
 
 
 # The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
@@ -423,14 +406,12 @@ view_child = may_see_any_child & belongs_to_childs_authority & (is_social_care_s
 
 @predicate
 def may_see_conference(user: Any, conference: Conference | None) -> bool:
-    # Twin of visible_conferences_filter: asked of this one conference (no query for social care staff).
+    # Twin of visible_conferences_filter: the same filter, asked of this one conference (one query).
     if conference is None or conference.pk is None:
         return False
     actor = _actor(user)
     if not _may_see_any_child(actor) or conference.authority_id != actor.authority_id:
         return False
-    if _is_social_care_staff(actor):
-        return True
     model = type(conference)
     return model.objects.filter(pk=conference.pk).filter(visible_conferences_filter(user)).exists()
 
@@ -473,15 +454,13 @@ PERMISSIONS = {
     # Decisions that are the chair's own (R-EX-1, R-PR-6). Only social care staff chair conferences.
     CHAIR_CONFERENCE: is_social_care_staff & chairs_conference & may_see_conference,
     SEND_REPORT: may_see_conference & (is_social_care_staff | agency_owes_report),
-    # Enquiries are social care's work, and the authority's own system records them too. (A service
-    # account with a social care role is still no person: it gets these through the API only.)
-    MANAGE_ENQUIRIES: sees_authoritys_enquiries,
-    SEE_ENQUIRIES: sees_authoritys_enquiries,
-    VIEW_ENQUIRY: may_see_enquiry,
-    # Asking for a conference that follows from one held, or from a move: whoever arranges conferences,
-    # and the authority's own system (which does not arrange or decide them: see the section above).
+    # Enquiries (reading and recording them) are social care's work, and the authority's own system's
+    # through the API; the pages and the API scope them to the person's authority.
+    MANAGE_ENQUIRIES: manages_enquiries,
+    # Asking for the review that follows a held conference: whoever arranges conferences, and the
+    # authority's own system (which does not arrange or decide them: see the section above). A
+    # transfer-in conference is asked for by whoever manages enquiries, as the pages do.
     REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
-    REQUEST_TRANSFER_IN: sees_authoritys_enquiries,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
@@ -497,9 +476,7 @@ for _name, _predicate in PERMISSIONS.items():
     set_rule(_name, _predicate)
 
 
-def may(
-    user: User | AnonymousUser, permission: str, obj: Child | Conference | Section47Enquiry | None = None
-) -> bool:
+def may(user: User | AnonymousUser, permission: str, obj: Child | Conference | None = None) -> bool:
     """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
     if permission not in PERMISSIONS:
         raise KeyError(f"{permission!r} is not a cpconf.access permission.")

@@ -30,7 +30,7 @@ from cpconf import clock
 from cpconf.access.rules import mark_signed_in_by_api_token
 from cpconf.api import selectors, services
 from cpconf.clock import time_in_words
-from cpconf.people.models import Authority, Role, User
+from cpconf.people.models import Role, User
 from cpconf.people.selectors import professional_for_user
 from cpconf.web.two_factor import is_verified, two_factor_required
 
@@ -184,11 +184,3 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # pragma: no cover - every operation requires authentication
         raise AuthenticationError()
     return user
-
-
-def acting_authority(user: User) -> Authority:
-    """The authority the person or service account works for: where what they create belongs."""
-    professional = professional_for_user(user)
-    if professional is None:  # pragma: no cover - the rules refuse anyone without a record first
-        raise AuthorizationError(403, "Your account has no professional record.")
-    return professional.agency.authority

@@ -12,13 +12,12 @@ import uuid
 from collections.abc import Iterable
 
 from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from cpconf import clock
 from cpconf.api.models import ApiToken
 from cpconf.conferences.models import OPEN_STATUSES, Conference, ConferenceChild
-from cpconf.enquiries.models import EnquiryChild, Section47Enquiry, StrategyDiscussion
+from cpconf.enquiries import selectors as enquiry_selectors
+from cpconf.enquiries.models import Section47Enquiry, StrategyDiscussion
 from cpconf.people.models import Agency, Child, Household, Professional, User
 
 # Tokens
@@ -116,11 +115,9 @@ def conference_list(
         late = Q(status__in=OPEN_STATUSES, due_date__lt=clock.today())
         conferences = conferences.filter(late) if overdue else conferences.exclude(late)
     if out_of_timescale is not None:
-        # Booked (or held) after its due date: Conference.out_of_timescale, asked of the database.
-        conferences = conferences.annotate(
-            booked_for=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
-        )
-        booked_late = Q(booked_for__isnull=False, due_date__isnull=False, booked_for__gt=F("due_date"))
+        # Booked (or held) after its due date: Conference.out_of_timescale, asked of the database on the
+        # day the conference starts in England (as the pages' list asks it).
+        booked_late = Q(due_date__isnull=False, starts_at__isnull=False, starts_at__date__gt=F("due_date"))
         conferences = (
             conferences.filter(booked_late) if out_of_timescale else conferences.exclude(booked_late)
         )
@@ -132,30 +129,20 @@ def conference_reloaded(conference: Conference) -> Conference:
     return conference_shape(Conference.objects.filter(pk=conference.pk)).get()
 
 
-def enquiry_shape(enquiries: QuerySet[Section47Enquiry]) -> QuerySet[Section47Enquiry]:
-    """What the API shows of each enquiry, loaded together (five queries for any number)."""
-    return enquiries.select_related("household", "strategy_discussion").prefetch_related(
-        Prefetch(
-            "enquiry_children",
-            queryset=EnquiryChild.objects.select_related("child").order_by("pk"),
-            to_attr="children_in_order",
-        ),
+def enquiry_list(enquiries: QuerySet[Section47Enquiry]) -> QuerySet[Section47Enquiry]:
+    """Enquiries from ``enquiries.selectors.enquiries_for`` (which loads their children), with the rest of
+    what the API shows of each loaded too (five queries for any number)."""
+    return enquiries.prefetch_related(
         Prefetch("contributing_agencies", queryset=Agency.objects.order_by("name", "pk")),
         Prefetch(
-            "conferences",
-            queryset=Conference.objects.only("pk", "public_id", "enquiry_id").order_by("pk"),
-            to_attr="conferences_in_order",
+            "conferences", queryset=Conference.objects.only("pk", "public_id", "enquiry_id").order_by("pk")
         ),
     )
 
 
-def enquiry_list(enquiries: QuerySet[Section47Enquiry]) -> QuerySet[Section47Enquiry]:
-    """Enquiries (already scoped by a gateway), newest first, with what the API shows of each loaded."""
-    return enquiry_shape(enquiries).order_by("-started_on", "-pk")
-
-
 def enquiry_reloaded(enquiry: Section47Enquiry) -> Section47Enquiry:
-    return enquiry_shape(Section47Enquiry.objects.filter(pk=enquiry.pk)).get()
+    """An enquiry a service has just made or changed, loaded as the API shows it."""
+    return enquiry_list(enquiry_selectors.enquiries_for(enquiry.authority)).get(pk=enquiry.pk)
 
 
 def strategy_discussion_reloaded(discussion: StrategyDiscussion) -> StrategyDiscussion:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cpconf import clock
 from cpconf.conferences.storage import private_storage
 from cpconf.enquiries.models import Section47Enquiry
 from cpconf.people.models import Agency, Authority, Child, FamilyMember, Household, Professional, User
@@ -135,6 +136,11 @@ class Conference(models.Model):
         """Booked (or held) after its due date."""
         held_on = self.held_on
         return held_on is not None and self.due_date is not None and held_on > self.due_date
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to be held, and its due date has passed."""
+        return self.is_open and self.due_date is not None and self.due_date < clock.today()
 
     @property
     def is_open(self) -> bool:

@@ -1,9 +1,9 @@
 """The outbox: one row per email, written in the transaction of the change that causes it.
 
 A row holds exactly what will be sent (a recipient outside the secure domains gets the sign-in notice,
-and the content meant for others is never stored for them), and how sending went: attempts, the last
-error, when it was sent. Rows are written by ``cpconf.notifications.services`` and updated only by
-``cpconf.notifications.tasks``.
+and the content meant for others is never stored for them, attachments included), and how sending went:
+attempts, the last error, when it was sent. Rows are written by ``cpconf.notifications.services`` and
+updated only by ``cpconf.notifications.tasks``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,12 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     # Where the notice sends the person to sign in, kept so that a message can still be sent as the
-    # notice if its domain stops being secure before it goes.
-    sign_in_url = models.CharField(max_length=500)
+    # notice if its domain stops being secure before it goes. Blank for a message that names no child.
+    sign_in_url = models.CharField(max_length=500, blank=True)
+    # A message that names no child and holds nothing from a child's record (a conference invitation,
+    # which gives only the conference's reference): it may go to any address as it is
+    # (``notify_naming_no_child``), so the worker never swaps it for the sign-in notice.
+    names_no_child = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -61,3 +65,21 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         # No subject: it may name a child.
         return f"Email {self.public_id} to {self.recipient} ({self.get_status_display().lower()})"
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with an outbox message (a calendar invitation). Stored only with what the recipient
+    receives: a recipient who gets the sign-in notice gets no attachment, and none is kept for them."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    # The whole Content-Type, parameters included ("text/calendar; method=REQUEST").
+    content_type = models.CharField(max_length=120)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["message", "pk"]
+        verbose_name = "outbox attachment"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.content_type})"

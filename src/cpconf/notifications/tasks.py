@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from email.message import Message, MIMEPart
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.db import transaction
 from django.tasks import task
 
 from cpconf import clock
-from cpconf.notifications.models import OutboxMessage, OutboxStatus
+from cpconf.notifications.models import OutboxAttachment, OutboxMessage, OutboxStatus
 from cpconf.notifications.secure import is_secure_address, sign_in_notice
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,36 @@ def _message_id(message: OutboxMessage) -> str:
     return f"<{message.public_id}@{domain}>"
 
 
+def _mime_part(attachment: OutboxAttachment) -> MIMEPart:
+    """The attachment as a MIME part with its whole Content-Type, parameters included: a calendar
+    client acts on "text/calendar; method=REQUEST" only with its method."""
+    header = Message()
+    header["Content-Type"] = attachment.content_type
+    maintype, subtype = header.get_content_maintype(), header.get_content_subtype()
+    params = {name: value for name, value in (header.get_params() or [])[1:] if isinstance(value, str)}
+    content = bytes(attachment.content)
+    part = MIMEPart()
+    if maintype == "text":
+        part.set_content(
+            content.decode("utf-8"),
+            subtype=subtype,
+            charset="utf-8",
+            disposition="attachment",
+            filename=attachment.filename,
+            params=params,
+        )
+    else:
+        part.set_content(
+            content,
+            maintype=maintype,
+            subtype=subtype,
+            disposition="attachment",
+            filename=attachment.filename,
+            params=params,
+        )
+    return part
+
+
 def _deliver(message: OutboxMessage) -> None:
     email = EmailMessage(
         subject=message.subject,
@@ -67,16 +98,23 @@ def _deliver(message: OutboxMessage) -> None:
         to=[message.recipient],
         headers={"Message-ID": _message_id(message), "Auto-Submitted": "auto-generated"},
     )
+    for attachment in message.attachments.all():
+        email.attach(_mime_part(attachment))
     if email.send() != 1:
         raise OutboxSendError("The mail backend did not accept the message.")
 
 
 def _keep_content_only_for_secure_addresses(message: OutboxMessage) -> None:
     """R-AF-5 at the moment of sending: if the recipient's domain stopped being secure after the message
-    was queued, they receive the sign-in notice instead of the content."""
+    was queued, they receive the sign-in notice instead of the content, and no attachment (which is
+    content too, so it is deleted rather than kept for them). A message that names no child
+    (``notify_naming_no_child``) may go to any address, so it goes as it is."""
+    if message.names_no_child:
+        return
     if message.secure and not is_secure_address(authority=message.authority, email_address=message.recipient):
         message.subject, message.body = sign_in_notice(url=message.sign_in_url)
         message.secure = False
+        message.attachments.all().delete()
 
 
 def _record_failure(message: OutboxMessage, error: Exception) -> None:

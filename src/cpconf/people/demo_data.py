@@ -553,6 +553,10 @@ def demo_load() -> bool:
             if allocation.ended_days_ago is None
             else today - timedelta(days=allocation.ended_days_ago),
         )
+    # Imported here: the conferences app builds on this one.
+    from cpconf.conferences.demo_data import demo_conferences_load
+
+    demo_conferences_load(authority, professionals, agencies)
     return True
 
 
@@ -590,5 +594,7 @@ def demo_summary() -> str:
     return (
         f"{authority.name}: {authority.agencies.count()} agencies, {professionals} professionals, "
         f"{children} children ({unborn} unborn) in {authority.households.count()} households, "
-        f"{authority.family_members.count()} parents, carers and relatives."
+        f"{authority.family_members.count()} parents, carers and relatives; "
+        f"{authority.section_47_enquiries.count()} Section 47 enquiries and "
+        f"{authority.conferences.count()} conferences."
     )

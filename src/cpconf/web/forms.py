@@ -5,18 +5,22 @@ groups: a label, the hint (the field's ``help_text``), the error message with it
 "Error:" prefix, and the control with GOV.UK's classes and ``aria-describedby`` pointing at the hint
 and the error. The error summary at the top of the page comes from ``{% govuk_error_summary form %}``.
 
-Supported now: text-like inputs (text, email, number, telephone, URL, search), password (GOV.UK's
-password input, with its "Show" button), textarea and select. Other widgets (radios, checkboxes, dates)
-fall back to a plain GOV.UK form group until we port those components.
+Supported: text-like inputs (text, email, number, telephone, URL, search), password (GOV.UK's
+password input, with its "Show" button), textarea, select, radios (RadioSelect; hints per choice from
+the field's ``choice_hints``), checkboxes (CheckboxSelectMultiple, or one CheckboxInput) and the date
+input (``GovukDateField``). Any other widget falls back to a plain GOV.UK form group.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date, time
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
@@ -37,7 +41,13 @@ _FIELD_TEMPLATES = {
     "textarea": "govuk/forms/form-group.html",
     "select": "govuk/forms/form-group.html",
     "password": "govuk/forms/password-input.html",
+    "radioselect": "govuk/forms/radios.html",
+    "checkboxselectmultiple": "govuk/forms/checkboxes.html",
+    "checkbox": "govuk/forms/checkboxes.html",
+    "govukdate": "govuk/forms/date-input.html",
 }
+# Widgets of several controls: the error summary and the hint belong to the first one (GOV.UK).
+_GROUPED_WIDGETS = frozenset({"radioselect", "checkboxselectmultiple", "govukdate"})
 _FALLBACK_FIELD_TEMPLATE = "govuk/forms/field.html"
 
 # Widget type → (the control's own classes, its error modifier), in GOV.UK's order.
@@ -71,6 +81,13 @@ class GovukBoundField(BoundField):
         # Field.template_name (Django 5.0) is missing from django-stubs' Field.
         template_name: str | None = self.field.template_name  # type: ignore[attr-defined]
         return template_name or _FIELD_TEMPLATES.get(self.widget_type, _FALLBACK_FIELD_TEMPLATE)
+
+    @property
+    def id_for_label(self) -> str:
+        # Radios, checkboxes and dates: the first control (Django gives a group no id to label).
+        if self.widget_type in _GROUPED_WIDGETS and self.auto_id:
+            return f"{self.auto_id}_0"
+        return super().id_for_label
 
     @property
     def hint_id(self) -> str:
@@ -117,6 +134,98 @@ class GovukFormRenderer(DjangoTemplates):
     form_template_name = "govuk/forms/form.html"
     field_template_name = _FALLBACK_FIELD_TEMPLATE
     bound_field_class = GovukBoundField
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year as three inputs (GOV.UK date input)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date entered as day, month and year, with GOV.UK's error messages ("Date of ... must include a
+    month", "must be a real date"). ``what`` names the date in messages: "the date of the discussion"."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
+        self.what = what
+        kwargs.setdefault("help_text", "For example, 27 3 2027")
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def clean(self, value: Any) -> date | None:
+        parts = [str(part).strip() if part is not None else "" for part in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {self.what}.", code="required")
+            return None
+        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self.what.capitalize()} must include a {' and a '.join(missing)}.")
+        if not all(part.isascii() and part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise forms.ValidationError(
+                f"{self.what.capitalize()} must be a real date, for example 27 3 2027."
+            )
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date.") from None
+
+    def compress(self, data_list: list[Any]) -> None:  # pragma: no cover - clean() does the work
+        return None
+
+
+_TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?$")
+
+
+class TimeOfDayField(forms.CharField):
+    """A time of day typed as people write it: "10am", "2:30pm", "14:30", "9.15am"."""
+
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
+        self.what = what
+        kwargs.setdefault("help_text", "For example, 10am, 2:30pm or 14:30")
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("class", "govuk-input--width-5")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def clean(self, value: Any) -> time | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        match = _TIME.match(text.strip().lower().replace(" ", ""))
+        if match is None:
+            raise forms.ValidationError(f"Enter {self.what} like 10am, 2:30pm or 14:30.")
+        hour, minute, half = int(match["hour"]), int(match["minute"] or 0), match["half"]
+        if half:
+            if not 1 <= hour <= 12:
+                raise forms.ValidationError(f"Enter {self.what} like 10am, 2:30pm or 14:30.")
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise forms.ValidationError(f"{self.what.capitalize()} must be a real time.")
+        return time(hour, minute)
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's ``ValidationError`` on ``form``: each message keyed by a field the form has (or that
+    ``fields`` maps to one of its fields) beside that field, every other message at the top."""
+    fields = fields or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        field = fields.get(key, key)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:

@@ -9,16 +9,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cpconf import clock
 from cpconf.access import gateways
-from cpconf.access.rules import MANAGE_CONFERENCE, REQUEST_REVIEW, REQUEST_TRANSFER_IN, may
+from cpconf.access.rules import CHAIR_CONFERENCE, MANAGE_CONFERENCE, REQUEST_REVIEW
 from cpconf.api import selectors
-from cpconf.api.auth import acting_authority, acting_user
+from cpconf.api.auth import acting_user
 from cpconf.api.errors import refuse, service_fields
 from cpconf.api.pagination import Page, Shaped
 from cpconf.api.schemas import (
@@ -33,6 +31,7 @@ from cpconf.api.schemas import (
 )
 from cpconf.conferences.models import Conference, ConferenceStatus, ConferenceType, VenueKind
 from cpconf.conferences.services import scheduling
+from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.people.models import Authority, Professional
 
 router = Router(tags=["Conferences"])
@@ -104,9 +103,7 @@ def conference_out(conference: Conference) -> dict[str, Any]:
         "earliest_date": conference.earliest_date,
         "due_date": conference.due_date,
         "due_date_basis": conference.due_date_basis,
-        "overdue": conference.is_open
-        and conference.due_date is not None
-        and conference.due_date < clock.today(),
+        "overdue": conference.is_overdue,
         "out_of_timescale": conference.out_of_timescale,
         "schedule": {
             "starts_at": conference.starts_at,
@@ -230,7 +227,9 @@ def conference_schedule(
     """Book the date, time, place, chair and minute taker, or change them (with a reason: invitees get an
     update, R-AF-4). A date after the due date needs the reason it cannot be held in time."""
     user = acting_user(request)
-    conference = gateways.conference_for(user, conference_id, permission=MANAGE_CONFERENCE, request=request)
+    conference = gateways.conference_for(
+        user, conference_id, what="conference-schedule", permission=MANAGE_CONFERENCE, request=request
+    )
     chair = _professional(conference.authority, payload.chair_id, "chair_id")
     minute_taker = _professional(conference.authority, payload.minute_taker_id, "minute_taker_id")
     with service_fields():
@@ -265,7 +264,9 @@ class ReasonIn(ExpectedVersion):
 def conference_cancel(request: HttpRequest, conference_id: uuid.UUID, payload: ReasonIn) -> dict[str, Any]:
     """Cancel a conference still to happen, with the reason."""
     user = acting_user(request)
-    conference = gateways.conference_for(user, conference_id, permission=MANAGE_CONFERENCE, request=request)
+    conference = gateways.conference_for(
+        user, conference_id, what="conference-cancel", permission=MANAGE_CONFERENCE, request=request
+    )
     with service_fields():
         conference = scheduling.conference_cancel(
             conference=conference,
@@ -287,7 +288,9 @@ def conference_mark_held(
 ) -> dict[str, Any]:
     """Record that a scheduled conference went ahead (after it started)."""
     user = acting_user(request)
-    conference = gateways.conference_for(user, conference_id, permission=MANAGE_CONFERENCE, request=request)
+    conference = gateways.conference_for(
+        user, conference_id, what="conference-outcome", permission=MANAGE_CONFERENCE, request=request
+    )
     with service_fields():
         conference = scheduling.conference_mark_held(
             conference=conference, expected_version=payload.expected_version, acting_user=user
@@ -305,10 +308,13 @@ def conference_mark_inquorate(
     request: HttpRequest, conference_id: uuid.UUID, payload: ReasonIn
 ) -> Status[dict[str, Any]]:
     """The chair found the conference not quorate, without enough information to go ahead (R-QU-2): it
-    is adjourned and the reconvened conference is requested, due from this one's date (R-CT-6). Answers
-    with the reconvened conference."""
+    is adjourned and the reconvened conference is requested, due from this one's date (R-CT-6). Only the
+    conference's chair may (its named chair; before one is named, anyone who chairs). Answers with the
+    reconvened conference."""
     user = acting_user(request)
-    conference = gateways.conference_for(user, conference_id, permission=MANAGE_CONFERENCE, request=request)
+    conference = gateways.conference_for(
+        user, conference_id, what="conference-outcome", permission=CHAIR_CONFERENCE, request=request
+    )
     with service_fields():
         reconvened = scheduling.conference_mark_inquorate(
             conference=conference,
@@ -337,7 +343,9 @@ def conference_review_request(
     """The review after a held conference: within 3 months of an initial (or transfer-in) conference, then
     within 6 (R-CT-2, R-CT-4). Answers with the review conference."""
     user = acting_user(request)
-    conference = gateways.conference_for(user, conference_id, permission=REQUEST_REVIEW, request=request)
+    conference = gateways.conference_for(
+        user, conference_id, what="conference-review-request", permission=REQUEST_REVIEW, request=request
+    )
     with service_fields():
         review = scheduling.conference_request_review(
             previous=conference, dual_process=payload.dual_process, acting_user=user
@@ -363,9 +371,8 @@ def conference_transfer_in_request(request: HttpRequest, payload: TransferInIn) 
     """For children on another authority's plan who have moved here for good: due counted from the
     decision to hold it, not from the move (R-CT-4)."""
     user = acting_user(request)
-    if not may(user, REQUEST_TRANSFER_IN):
-        raise PermissionDenied("Your roles do not include requesting conferences.")
-    authority = acting_authority(user)
+    # As the pages: for whoever manages enquiries (refused with 403, logged).
+    authority = enquiry_selectors.authority_for(user, what="conference-transfer-in", request=request)
     household = selectors.household_in(authority.pk, payload.household_id)
     if household is None:
         raise refuse("household_id", "No household of your authority has this identifier.")

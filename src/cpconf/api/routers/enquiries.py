@@ -1,6 +1,7 @@
 """Strategy discussions and Section 47 enquiries, to the outcome that requests the initial conference
-(R-CT-1, R-CT-3, R-CH-1). Reads go through ``gateways.enquiry_for``/``enquiries_for`` (logged); writes
-through ``cpconf.enquiries.services`` (audited)."""
+(R-CT-1, R-CT-3, R-CH-1). As the pages do: ``enquiries.selectors.authority_for`` refuses (403, logged)
+anyone who does not manage enquiries, and scopes everything to their authority; ``enquiry_for`` reads one
+(logged against each child of the household); writes go through ``cpconf.enquiries.services`` (audited)."""
 
 # No "from __future__ import annotations" here: django-ninja reads the handlers' annotations at import.
 
@@ -8,19 +9,17 @@ import uuid
 from datetime import date
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cpconf.access import gateways
-from cpconf.access.rules import MANAGE_ENQUIRIES, may
 from cpconf.api import selectors
-from cpconf.api.auth import acting_authority, acting_user
+from cpconf.api.auth import acting_user
 from cpconf.api.errors import refuse, service_fields
 from cpconf.api.pagination import Page, Shaped
 from cpconf.api.routers.conferences import ConferenceOut, conference_out
 from cpconf.api.schemas import RECORD_REFUSALS, REFUSALS, Day, Ref, Text
+from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.enquiries import services
 from cpconf.enquiries.models import (
     EnquiryOutcome,
@@ -95,7 +94,7 @@ def discussion_out(discussion: StrategyDiscussion) -> dict[str, Any]:
 
 
 def enquiry_out(enquiry: Section47Enquiry) -> dict[str, Any]:
-    """An enquiry loaded by ``selectors.enquiry_shape``, as the API shows it."""
+    """An enquiry loaded with its children, agencies and conferences, as the API shows it."""
     discussion = enquiry.strategy_discussion
     return {
         "id": enquiry.public_id,
@@ -111,14 +110,14 @@ def enquiry_out(enquiry: Section47Enquiry) -> dict[str, Any]:
                 "included": row.included,
                 "not_included_reason": row.not_included_reason,
             }
-            for row in getattr(enquiry, "children_in_order", [])
+            for row in enquiry.enquiry_children.all()
         ],
         "contributing_agencies": _agencies(list(enquiry.contributing_agencies.all())),
         "outcome": enquiry.outcome,
         "outcome_name": enquiry.get_outcome_display(),
         "outcome_reason": enquiry.outcome_reason,
         "outcome_on": enquiry.outcome_on,
-        "conferences": [conference.public_id for conference in getattr(enquiry, "conferences_in_order", [])],
+        "conferences": [conference.public_id for conference in enquiry.conferences.all()],
     }
 
 
@@ -147,7 +146,8 @@ class EnquiryFilters(Schema):
 def enquiries_list(request: HttpRequest, filters: Query[EnquiryFilters]) -> Shaped[Section47Enquiry]:
     """The Section 47 enquiries of your authority, newest first: for social care staff and the
     authority's own system."""
-    enquiries = gateways.enquiries_for(acting_user(request), request=request)
+    authority = enquiry_selectors.authority_for(acting_user(request), what="enquiry-list", request=request)
+    enquiries = enquiry_selectors.enquiries_for(authority)
     if filters.outcome is not None:
         enquiries = enquiries.filter(outcome=filters.outcome)
     return Shaped(selectors.enquiry_list(enquiries), enquiry_out)
@@ -161,8 +161,9 @@ def enquiries_list(request: HttpRequest, filters: Query[EnquiryFilters]) -> Shap
 )
 def enquiry_read(request: HttpRequest, enquiry_id: uuid.UUID) -> dict[str, Any]:
     """An enquiry with every child of its household, whether each is included and why not (R-CH-1)."""
-    enquiry = gateways.enquiry_for(acting_user(request), enquiry_id, request=request)
-    return enquiry_out(selectors.enquiry_reloaded(enquiry))
+    user = acting_user(request)
+    authority = enquiry_selectors.authority_for(user, what=enquiry_selectors.ENQUIRY, request=request)
+    return enquiry_out(enquiry_selectors.enquiry_for(user, authority, enquiry_id, request=request))
 
 
 class StrategyDiscussionIn(Schema):
@@ -183,9 +184,9 @@ def strategy_discussion_create(request: HttpRequest, payload: StrategyDiscussion
     """The discussion between social care, police and health that decides whether to start a Section 47
     enquiry; the initial conference is due counted from it (R-CT-1)."""
     user = acting_user(request)
-    if not may(user, MANAGE_ENQUIRIES):
-        raise PermissionDenied("Your roles do not include recording strategy discussions.")
-    authority = acting_authority(user)
+    authority = enquiry_selectors.authority_for(
+        user, what=enquiry_selectors.STRATEGY_DISCUSSION, request=request
+    )
     household = selectors.household_in(authority.pk, payload.household_id)
     if household is None:
         raise refuse("household_id", "No household of your authority has this identifier.")
@@ -229,9 +230,7 @@ class EnquiryStartIn(Schema):
 def enquiry_start(request: HttpRequest, payload: EnquiryStartIn) -> Status[dict[str, Any]]:
     """An enquiry about every child of a household, unless a child is left out with a reason (R-CH-1)."""
     user = acting_user(request)
-    if not may(user, MANAGE_ENQUIRIES):
-        raise PermissionDenied("Your roles do not include starting Section 47 enquiries.")
-    authority = acting_authority(user)
+    authority = enquiry_selectors.authority_for(user, what=enquiry_selectors.ENQUIRY, request=request)
     household = selectors.household_in(authority.pk, payload.household_id)
     if household is None:
         raise refuse("household_id", "No household of your authority has this identifier.")
@@ -292,7 +291,8 @@ def enquiry_outcome_record(request: HttpRequest, enquiry_id: uuid.UUID, payload:
     """ "Conference needed" requests the initial conference (a pre-birth one when every child included is
     unborn), due by the statutory clock (R-CT-1, R-CT-3), and answers with it."""
     user = acting_user(request)
-    enquiry = gateways.enquiry_for(user, enquiry_id, permission=MANAGE_ENQUIRIES, request=request)
+    authority = enquiry_selectors.authority_for(user, what=enquiry_selectors.ENQUIRY, request=request)
+    enquiry = enquiry_selectors.enquiry_for(user, authority, enquiry_id, request=request)
     with service_fields():
         conference = services.enquiry_conclude(
             enquiry=enquiry,

@@ -30,6 +30,8 @@ from cpconf.conferences.models import (
     ScheduleChange,
     VenueKind,
 )
+from cpconf.conferences.services.invitations import invitations_send_cancellation, invitations_send_updates
+from cpconf.conferences.services.reports import reports_sync
 from cpconf.enquiries.models import Section47Enquiry
 from cpconf.people.models import Authority, Child, Household, Professional, Role, User
 from cpconf.people.selectors import working_calendar_for
@@ -381,9 +383,10 @@ def conference_schedule(
             after={field: audit_snapshot(conference).get(field) for field in SCHEDULE_FIELDS},
         )
     # R-PR-5: the reports' deadlines follow the conference's date.
-    from cpconf.conferences.services.reports import reports_sync
-
     reports_sync(conference=conference, acting_user=acting_user)
+    # R-AF-4: everyone already invited is sent the new date, time or place (and only then).
+    if was_scheduled and when_or_where_changed:
+        invitations_send_updates(conference=conference, acting_user=acting_user)
     return conference
 
 
@@ -406,6 +409,7 @@ def conference_cancel(
     if conference.starts_at is not None:
         conference.schedule_sequence += 1  # the calendar cancellation supersedes the last invitation
     _save(conference, before, acting_user, reason=reason.strip())
+    invitations_send_cancellation(conference=conference, acting_user=acting_user)
     return conference
 
 

@@ -7,6 +7,7 @@ Django renders the 500 page without any context processors and that page must st
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from cpconf import clock
 from cpconf.web.forms import error_summary_items
 
 register = template.Library()
@@ -47,6 +49,22 @@ def govuk_error_summary(*forms: BaseForm) -> str:
     return render_to_string(
         "govuk/components/error-summary.html", {"title_text": "There is a problem", "error_list": items}
     )
+
+
+@register.filter
+def in_words(moment: datetime | date | None) -> str:
+    """A date or moment as GOV.UK writes it, in England's time: "20 November 2026 at 10:30am"."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return clock.time_in_words(moment)
+    return clock.date_in_words(moment)
+
+
+@register.filter
+def time_of_day(moment: datetime | None) -> str:
+    """The time of day in England: "10:30am"."""
+    return "" if moment is None else clock.time_of_day_in_words(moment)
 
 
 @register.filter
