@@ -147,6 +147,33 @@ MANAGE_CONFERENCE = _table(
     """
 )
 
+# Asking for an exclusion (R-EX-2): social care staff, or a professional invited to the conference. Nobody
+# in the world is invited, so this is the same as arranging it (tests/conferences covers an invited one).
+REQUEST_EXCLUSION = MANAGE_CONFERENCE
+
+# The chair's own decisions (CHAIR_CONFERENCE, R-EX-1): the conference's chair, or while none is named,
+# anyone with the chair's role (Idony); 403 for everyone else who sees the conference. Southmoor's
+# worker sees Zephyrine's conference but holds no chair's role.
+CHAIR_CONFERENCE = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           403 403 404 404
+    team_manager:            403 403 404 404
+    safeguarding_manager:    403 403 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 403 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
 # Strategy discussions and enquiries: children's social care staff of the authority only. Anyone else is
 # refused the whole area (403); another authority's or a guessed enquiry is 404.
 SOCIAL_CARE_ONLY = {
@@ -271,6 +298,14 @@ ROUTES: dict[str, Rule] = {
     # The reply link needs no account: its signed token is the permission, and what the matrix fills in
     # is no token of ours, so everyone gets the plain "this link does not work" page (400).
     "conferences:invitation-reply": lambda persona, child: 400,
+    # Exclusions (R-EX-1 to R-EX-3; recording that the person was told is for whoever arranges the
+    # conference) and attendance on the day (R-PR-3).
+    "conferences:exclusions": by_table(CONFERENCE),
+    "conferences:exclusion-request": by_table(REQUEST_EXCLUSION),
+    "conferences:exclusion-decide": by_table(CHAIR_CONFERENCE),
+    "conferences:exclusion-told": by_table(MANAGE_CONFERENCE),
+    "conferences:attendance": by_table(CONFERENCE),
+    "conferences:attendance-record": by_table(MANAGE_CONFERENCE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

@@ -6,6 +6,9 @@ email domains, ``westmere.example`` and ``nhs.westmere.example``; not the police
 (Wren, 13 on the conference's day; Pip, 7; Bramble, 4 months) live with their mother and her partner;
 their father has parental responsibility and lives elsewhere; their grandmother has neither. The
 conference is on Wednesday 14 April 2027, 10am to noon British Summer Time, at Westmere Civic Centre.
+
+The exclusion and attendance tests use the personas' world instead (tests/access/conftest.py, ``world``),
+with more people invited to Elowen's conference (``invited``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from cpconf.conferences.models import Conference, ConferenceStatus, VenueKind
+from cpconf.conferences.models import Conference, ConferenceStatus, Invitation, InviteeRole, VenueKind
 from cpconf.people.models import (
     Agency,
     AgencyType,
@@ -34,6 +37,7 @@ from cpconf.people.models import (
 )
 from cpconf.people.services import allocation_create
 from tests import factories
+from tests.access.conftest import World, build_world
 
 LONDON = ZoneInfo("Europe/London")
 # "Now" for these tests: two weeks before the conference.
@@ -252,3 +256,62 @@ def build_setting(*, policy_profile: str = "staffordshire") -> Setting:
 @pytest.fixture
 def setting(db: None, frozen_now: None) -> Setting:
     return build_setting()
+
+
+# The exclusion and attendance tests: the personas' world.
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@dataclass
+class Invited:
+    """Elowen's conference and who is invited to it: her mother (invited in the world), her father, the
+    mother's supporter, an observer, and the police officer (so that he may ask for an exclusion)."""
+
+    conference: Conference
+    mother: Invitation
+    father: Invitation
+    supporter: Invitation
+    observer: Invitation
+    police_officer: Invitation
+
+
+@pytest.fixture
+def invited(world: World) -> Invited:
+    conference = world.conferences["elowen"]
+    father = world.child.relationships.get(relationship=Relationship.FATHER).family_member
+    return Invited(
+        conference=conference,
+        mother=conference.invitations.get(role=InviteeRole.PARENT_OR_CARER),
+        father=factories.InvitationFactory(
+            conference=conference,
+            role=InviteeRole.PARENT_OR_CARER,
+            professional=None,
+            agency=None,
+            family_member=father,
+            name=father.full_name,
+            email="",
+        ),
+        supporter=factories.InvitationFactory(
+            conference=conference,
+            role=InviteeRole.SUPPORTER,
+            professional=None,
+            agency=None,
+            name="Gwenna Trevose",
+            email="",
+        ),
+        observer=factories.InvitationFactory(
+            conference=conference,
+            role=InviteeRole.OBSERVER,
+            professional=None,
+            agency=None,
+            name="Ysolde Marchbank",
+            email="",
+        ),
+        police_officer=factories.InvitationFactory(
+            conference=conference, professional=world.professionals["police_officer"]
+        ),
+    )

@@ -59,6 +59,7 @@ def test_radios_checkboxes_and_date_render_as_govuk_components_with_linked_error
         (["3", "12", "26"], "The date of the conference must be a real date, for example 27 3 2027."),
         (["٣", "12", "2026"], "The date of the conference must be a real date, for example 27 3 2027."),
         (["30", "2", "2027"], "The date of the conference must be a real date."),
+        (["9" * 20, "2", "2027"], "The date of the conference must be a real date."),
     ],
 )
 def test_the_date_field_explains_what_is_wrong(parts: list[str], result: object) -> None:
@@ -95,3 +96,38 @@ def test_the_time_field_reads_times_as_people_write_them(typed: str, result: obj
         with pytest.raises(forms.ValidationError) as raised:
             field.clean(typed)
         assert raised.value.messages == [result]
+
+
+class ChoicesForm(forms.Form):
+    rooms = forms.MultipleChoiceField(
+        label="Which rooms?",
+        choices=[("hall", "Hall"), ("kitchen", "Kitchen"), ("all", "Every room")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    colour = forms.ChoiceField(
+        label="Which colour?", choices=[("red", "Red"), ("blue", "Blue")], widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        rooms = self.fields["rooms"]
+        rooms.choice_hints = {"kitchen": "Where the cooker is"}  # type: ignore[attr-defined]
+        rooms.exclusive = "all"  # type: ignore[attr-defined]
+        self.fields["colour"].legend_classes = "govuk-fieldset__legend--m"  # type: ignore[attr-defined]
+
+
+def test_checkboxes_take_hints_and_an_exclusive_choice_and_a_legend_can_be_larger() -> None:
+    html = ChoicesForm(initial={"rooms": ["kitchen"]}).as_div()
+    assert (
+        'id="id_rooms_1" name="rooms" type="checkbox" value="kitchen" checked '
+        'aria-describedby="id_rooms_1-item-hint">' in html
+    )
+    assert (
+        '<div id="id_rooms_1-item-hint" class="govuk-hint govuk-checkboxes__hint">Where the cooker is</div>'
+        in html
+    )
+    assert '<div class="govuk-checkboxes__divider">or</div>' in html
+    assert 'value="all" data-behaviour="exclusive">' in html
+    assert html.count("data-behaviour") == 1 and html.count("item-hint") == 2
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">Which colour?</legend>' in html
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Which rooms?</legend>' in html

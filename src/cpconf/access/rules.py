@@ -71,6 +71,7 @@ VIEW_CONFERENCE = "access.view_conference"  # see this conference
 MANAGE_CONFERENCE = "access.manage_conference"  # arrange it: schedule, invite, record replies and reports
 CHAIR_CONFERENCE = "access.chair_conference"  # decide as its chair: exclusions, withheld report parts
 SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (R-PR-4)
+REQUEST_EXCLUSION = "access.request_exclusion"  # ask its chair to exclude someone (R-EX-1, R-EX-2)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
 
@@ -436,6 +437,22 @@ def agency_owes_report(user: Any, conference: Conference | None) -> bool:
     return bool(conference.reports.filter(agency_id=actor.professional.agency_id).exists())
 
 
+@predicate
+def is_invited_professional(user: Any, conference: Conference | None) -> bool:
+    """The person is invited to this conference as a professional (not as an observer), and the invitation
+    stands (R-PR-2)."""
+    actor = _actor(user)
+    if conference is None or conference.pk is None or actor.professional is None:
+        return False
+    from cpconf.conferences.models import InviteeRole
+
+    return bool(
+        conference.invitations.filter(
+            professional=actor.professional, role=InviteeRole.PROFESSIONAL, withdrawn_at__isnull=True
+        ).exists()
+    )
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -454,6 +471,10 @@ PERMISSIONS = {
     # Decisions that are the chair's own (R-EX-1, R-PR-6). Only social care staff chair conferences.
     CHAIR_CONFERENCE: is_social_care_staff & chairs_conference & may_see_conference,
     SEND_REPORT: may_see_conference & (is_social_care_staff | agency_owes_report),
+    # R-EX-2: agencies tell the chair when an exclusion may be needed. Social care staff may ask, and so
+    # may any professional invited to the conference; a professional who merely sees its children (an
+    # allocated health visitor not invited, someone who opened a record in an emergency) may not.
+    REQUEST_EXCLUSION: may_see_conference & (is_social_care_staff | is_invited_professional),
     # Enquiries (reading and recording them) are social care's work, and the authority's own system's
     # through the API; the pages and the API scope them to the person's authority.
     MANAGE_ENQUIRIES: manages_enquiries,

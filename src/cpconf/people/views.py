@@ -60,6 +60,16 @@ WHAT_IN_WORDS = {
     gateways.CHILD_RECORD: "The child's record",
     gateways.ACCESS_HISTORY: "Who has seen this record",
     gateways.EMERGENCY_ACCESS: "Opened the record in an emergency",
+    # Conferences and enquiries about this child (issue 4).
+    "conference": "A conference about this child",
+    "conference-schedule": "Booking a conference about this child",
+    "conference-cancel": "Cancelling a conference about this child",
+    "conference-outcome": "Recording what happened at a conference",
+    "conference-review-request": "Requesting a review conference",
+    "conference-invitations": "A conference's invitations",
+    "conference-exclusions": "A conference's exclusion requests",
+    "conference-attendance": "A conference's attendance",
+    "section-47-enquiry": "A Section 47 enquiry about this child",
     # Reads in the administration (cpconf.access.admin) of records about this child.
     "childrelationship": "A family relationship, in the administration",
     "allocation": "An allocation, in the administration",

@@ -175,7 +175,7 @@ class GovukDateField(forms.MultiValueField):
             )
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month of twenty digits
             raise forms.ValidationError(f"{self.what.capitalize()} must be a real date.") from None
 
     def compress(self, data_list: list[Any]) -> None:  # pragma: no cover - clean() does the work
