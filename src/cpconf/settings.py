@@ -133,12 +133,16 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # django-ninja's templates and static files: the API's documentation page uses its own copy of
+    # Swagger UI, never a CDN (strict CSP; docs/api.md).
+    "ninja",
     "cpconf.web",
     "cpconf.people",
     "cpconf.access",
     "cpconf.notifications",
     "cpconf.enquiries",
     "cpconf.conferences",
+    "cpconf.api",
 ]
 
 MIDDLEWARE = [

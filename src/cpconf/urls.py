@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from cpconf.api import views as api_views
+from cpconf.api.api import api
 
 admin.site.site_header = "cpconf administration"
 admin.site.site_title = "cpconf administration"
@@ -16,4 +19,8 @@ urlpatterns = [
     path("", include("cpconf.access.urls")),
     path("", include("cpconf.enquiries.urls")),
     path("", include("cpconf.conferences.urls")),
+    # The JSON API (docs/api.md): its index, its operations, and "not found" as JSON for any other address.
+    path("api/", api_views.index, name="api-index"),
+    path("api/", api.urls),
+    re_path(r"^api/", api_views.not_found, name="api-not-found"),
 ]

@@ -28,8 +28,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter, PathConverter, StringConverter, UUIDConverter
 
 from cpconf.access.models import AccessEntry
+from cpconf.api.api import api
 from cpconf.people.models import Child
 from tests.access.conftest import PERSONAS, World
+from tests.api.matrix import page_matrix_rules
 
 # What a response may be. An int is a status; the names are redirects to a sign-in page.
 SIGN_IN = "302 to the sign-in page"
@@ -356,6 +358,9 @@ ROUTES: dict[str, Rule] = {
     "admin:auth_user_password_change": admin_page,
     "admin:otp_totp_totpdevice_config": admin_page,
     "admin:otp_totp_totpdevice_qrcode": admin_page,
+    # The JSON API (docs/api.md): a GET with a session at each of its addresses, by the same rules as its
+    # own matrix (tests/api/matrix.py, which also covers its other methods and the service accounts).
+    **page_matrix_rules(api.get_openapi_schema(), sign_in=SIGN_IN),
 }
 
 # Every model page in the administration (changelist, add, change, history, delete, and the bare

@@ -34,11 +34,13 @@ from cpconf.access.models import AccessEntry, BreakGlassGrant
 from cpconf.access.rules import (
     OPEN_IN_EMERGENCY,
     SEE_CHILDREN,
+    SEE_CONFERENCES,
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFERENCE,
     is_social_care_staff,
     may,
+    visible_conferences_filter,
 )
 from cpconf.access.selectors import break_glass_grant_current, child_lookup, children_visible_to
 from cpconf.conferences.models import Conference
@@ -268,3 +270,23 @@ def conference_for(
             user=user, what=what, child=child, object_id=object_id or public_id, allowed=True, request=request
         )
     return conference
+
+
+# The list of conferences (issue 4, item 10: the JSON API asks for it; the pages' lists may too). A list
+# is one log row, as the list of children is: it names no child.
+CONFERENCE_LIST = "conference-list"
+
+
+def conferences_for(
+    user: User | AnonymousUser, *, request: HttpRequest | None = None
+) -> QuerySet[Conference]:
+    """The conferences ``user`` may see, for a list; one log row for the list, allowed or refused.
+
+    Raises ``PermissionDenied`` for someone whose roles show no conference (a performance analyst, a
+    superuser, a service account through the pages): the list exists, so there is nothing to hide by a 404.
+    """
+    if not may(user, SEE_CONFERENCES):
+        _refuse(user=user, what=CONFERENCE_LIST, reason=NOT_ALLOWED, request=request)
+        raise PermissionDenied("Your roles do not include seeing conferences.")
+    access_record(user=user, what=CONFERENCE_LIST, allowed=True, request=request)
+    return Conference.objects.filter(visible_conferences_filter(user))

@@ -25,6 +25,8 @@ Who sees what:
 * A **performance analyst** sees aggregate figures only: the role gives no child's record. A **service
   account** is a machine identity for the API and sees nothing through the pages, whatever other roles
   it holds (an account that is both a machine and a person is a mistake, so it gets the lesser).
+  Through the API, signed in with its token, it is its authority's own system and sees that
+  authority's enquiries and conferences: see "Service accounts through the API" below.
 * A **superuser** administers the system and does not browse children's records through the service
   (security note §3.1: "sysadmin, no case access by default"); they have the administration pages.
 * Someone **signed out**, whose account is inactive, who has **no professional record**, or whose record
@@ -71,6 +73,7 @@ CHAIR_CONFERENCE = "access.chair_conference"  # decide as its chair: exclusions,
 SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (R-PR-4)
 REQUEST_EXCLUSION = "access.request_exclusion"  # ask its chair to exclude someone (R-EX-1, R-EX-2)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
+REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -108,6 +111,8 @@ class Actor:
     user: User | AnonymousUser
     professional: Professional | None
     roles: frozenset[str]
+    # Signed in to the JSON API with a token, not with a session ("Service accounts through the API").
+    by_api_token: bool = False
 
     @property
     def authority_id(self) -> int | None:
@@ -119,7 +124,8 @@ def actor_for(user: User | AnonymousUser) -> Actor:
     see ``professional_for_user``)."""
     professional = professional_for_user(user)
     roles = frozenset() if professional is None else frozenset(held.role for held in professional.roles.all())
-    return Actor(user=user, professional=professional, roles=roles)
+    by_api_token = bool(getattr(user, API_SIGN_IN_MARK, False))
+    return Actor(user=user, professional=professional, roles=roles, by_api_token=by_api_token)
 
 
 # What is true of the person, whichever child they ask about. Each is a plain function of the Actor,
@@ -262,7 +268,10 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
 
     actor = actor_for(user)
     authority_id = actor.authority_id
-    if not _may_see_any_child(actor) or authority_id is None:
+    # An authority's own system, through the API (the section below), sees its conferences as social care
+    # staff do; through the pages it is refused by _may_see_any_child.
+    system = _is_api_service_account(actor)
+    if not (system or _may_see_any_child(actor)) or authority_id is None:
         return NOTHING
     children = ConferenceChild.objects.filter(conference=OuterRef("pk"))
     # Of their own authority, and about none of another's (the services never mix them; the rules hold
@@ -272,10 +281,80 @@ def visible_conferences_filter(user: User | AnonymousUser) -> Q:
         & Q(Exists(children))
         & ~Q(Exists(children.exclude(child__authority_id=authority_id)))
     )
-    if _is_social_care_staff(actor):
+    if system or _is_social_care_staff(actor):
         return same_authority
     unseen = children.exclude(child__in=Child.objects.filter(visible_children_filter(user)))
     return same_authority & ~Q(Exists(unseen))
+
+
+# ---- Service accounts through the API (issue 4, item 10) ---------------------------------------------
+#
+# A service account is an authority's own system (its case management system, its returns tooling). It
+# uses the JSON API (``cpconf.api``, docs/api.md) with a token, and never the pages. Signed in with its
+# token, and only then, it may:
+#
+# * see every conference and every Section 47 enquiry of its own authority, and never another
+#   authority's (it answers for the authority's records, not for one child's case): the branch of
+#   ``visible_conferences_filter`` above and ``service_account_sees`` below, and ``MANAGE_ENQUIRIES``;
+# * record what such a system records: strategy discussions, Section 47 enquiries and their outcome
+#   (which requests the initial conference, R-CT-1), and requests for a review (R-CT-2) or a
+#   transfer-in conference (R-CT-4);
+# * and nothing that arranges or decides a conference (schedule, cancel, held, adjourned): those are a
+#   coordinator's and a chair's acts, and invitations and letters hang on them, so a person does them.
+#   It never sees a child's record either.
+#
+# Through the pages it still sees nothing: ``_may_see_any_child`` refuses it whatever its roles, and a
+# page's user comes from a session, which is never marked as signed in with a token. "Through the API"
+# is how the request was authenticated: the API's token check marks the user object it loads
+# (``mark_signed_in_by_api_token``). A person using the API with a session gets exactly what the pages
+# give them. tests/api/test_rules.py checks each predicate here against its filter.
+
+# The mark on a user object loaded by the API's token check (it lives as long as that object: one request).
+API_SIGN_IN_MARK = "_cpconf_signed_in_by_api_token"
+
+
+def mark_signed_in_by_api_token(user: User) -> None:
+    """Mark ``user`` as signed in to the API with a token: for ``cpconf.api.auth`` only."""
+    setattr(user, API_SIGN_IN_MARK, True)
+
+
+def _is_api_service_account(actor: Actor) -> bool:
+    """An authority's own system, signed in to the API with its token."""
+    return (
+        actor.by_api_token
+        # Its account and its professional record are open (the token check refuses them otherwise too).
+        and _is_signed_in(actor)
+        and _has_active_professional_record(actor)
+        # A superuser is never an authority's system.
+        and not _is_superuser(actor)
+        and _is_service_account(actor)
+    )
+
+
+def _manages_enquiries(actor: Actor) -> bool:
+    """Social care staff, whose work the enquiries are, and the authority's own system. (A service
+    account holding a social care role is no person: it is refused through the pages.)"""
+    return _is_api_service_account(actor) or (_may_see_any_child(actor) and _is_social_care_staff(actor))
+
+
+@predicate
+def is_api_service_account(user: Any) -> bool:
+    return _is_api_service_account(_actor(user))
+
+
+@predicate
+def manages_enquiries(user: Any) -> bool:
+    return _manages_enquiries(_actor(user))
+
+
+@predicate
+def service_account_sees(user: Any, conference: Conference | None) -> bool:
+    """Twin of the service account's branch of ``visible_conferences_filter``: the same filter, asked of
+    this one conference (one query)."""
+    if conference is None or conference.pk is None or not _is_api_service_account(_actor(user)):
+        return False
+    model = type(conference)
+    return bool(model.objects.filter(pk=conference.pk).filter(visible_conferences_filter(user)).exists())
 
 
 # The predicates, for one person (and one child). ``rules`` calls them with None for a missing child.
@@ -385,8 +464,9 @@ PERMISSIONS = {
     # Break glass: the page, for the person alone. Which child they may open is the service's question:
     # one of their own authority (it searches nowhere else) that they cannot already see.
     OPEN_IN_EMERGENCY: is_someone_for_whom_break_glass_is_meant,
-    SEE_CONFERENCES: may_see_any_child,
-    VIEW_CONFERENCE: may_see_conference,
+    # An authority's own system sees its conferences through the API (never the pages).
+    SEE_CONFERENCES: may_see_any_child | is_api_service_account,
+    VIEW_CONFERENCE: may_see_conference | service_account_sees,
     MANAGE_CONFERENCE: is_social_care_staff & may_see_conference,
     # Decisions that are the chair's own (R-EX-1, R-PR-6). Only social care staff chair conferences.
     CHAIR_CONFERENCE: is_social_care_staff & chairs_conference & may_see_conference,
@@ -395,7 +475,13 @@ PERMISSIONS = {
     # may any professional invited to the conference; a professional who merely sees its children (an
     # allocated health visitor not invited, someone who opened a record in an emergency) may not.
     REQUEST_EXCLUSION: may_see_conference & (is_social_care_staff | is_invited_professional),
-    MANAGE_ENQUIRIES: is_social_care_staff,
+    # Enquiries (reading and recording them) are social care's work, and the authority's own system's
+    # through the API; the pages and the API scope them to the person's authority.
+    MANAGE_ENQUIRIES: manages_enquiries,
+    # Asking for the review that follows a held conference: whoever arranges conferences, and the
+    # authority's own system (which does not arrange or decide them: see the section above). A
+    # transfer-in conference is asked for by whoever manages enquiries, as the pages do.
+    REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or

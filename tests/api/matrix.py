@@ -1,0 +1,327 @@
+"""The rule for every API operation, for every persona and identifier (security note §3.1, §3.2): what
+each must answer. tests/api/test_permission_matrix.py walks /api/openapi.json against it (an operation
+without a rule fails), and tests/access/test_permission_matrix.py asks it what a GET with a session gets,
+so that the pages' matrix and this one cannot disagree.
+
+Who sees what (src/cpconf/access/rules.py; docs/access.md, docs/api.md):
+
+* Conferences: whoever the pages show them to (social care staff of the authority; the health visitor
+  allocated to Elowen; the duty officer who opened Corin's record in an emergency), and the authority's
+  own system (a service account with its token) for every conference of its authority. Arranging one
+  (schedule, cancel, held, adjourned) is for social care staff: anyone else who sees it gets 403.
+  Requesting the review is for social care staff and the authority's own system.
+  Adjourning one as not quorate is its chair's (R-QU-2).
+* Enquiries, and creating records (strategy discussions, enquiries, transfer-in requests): social care
+  staff and the authority's own system, in their own authority; anyone else 403, as the pages answer. A
+  household of another authority, or a guessed one, is not found (422 on the field that named it: the
+  body named it, not the address).
+* Everyone else: 404 for a conference, 403 for a list or a create; signed out (or signed out by a closed
+  record): 401.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from cpconf import clock
+from cpconf.conferences.models import Conference, ConferenceStatus
+from tests.access.conftest import PERSONAS
+from tests.api.world import (
+    CORIN,
+    ELOWEN,
+    GUESSED,
+    NORTHBRIDGE_SYSTEM,
+    SOUTHMOOR_SYSTEM,
+    SYSTEMS,
+    ZEPHYRINE,
+    ApiWorld,
+    child_of,
+    household_of,
+)
+
+Outcome = int | str  # a status code, or "sign-in" (a page sends the person to sign in)
+SIGN_IN = "sign-in"
+
+SIGNED_OUT = frozenset({"signed_out", "inactive_professional"})
+NORTHBRIDGE_SOCIAL_CARE = frozenset(
+    {"chair", "social_worker", "team_manager", "safeguarding_manager", "authority_administrator"}
+)
+SOCIAL_CARE = NORTHBRIDGE_SOCIAL_CARE | {"other_authority_worker"}
+AGENCY = frozenset({"health_visitor", "police_officer", "duty_officer"})
+NO_CHILDREN = frozenset({"performance_analyst", "service_account", "no_professional_record", "superuser"})
+assert set(PERSONAS) == SIGNED_OUT | SOCIAL_CARE | AGENCY | NO_CHILDREN
+
+NORTHBRIDGE, SOUTHMOOR = "northbridge", "southmoor"
+_KIND_AUTHORITY = {ELOWEN: NORTHBRIDGE, CORIN: NORTHBRIDGE, ZEPHYRINE: SOUTHMOOR, GUESSED: None}
+
+
+def authority_of(persona: str) -> str | None:
+    if persona in {"other_authority_worker", SOUTHMOOR_SYSTEM}:
+        return SOUTHMOOR
+    if persona in NORTHBRIDGE_SOCIAL_CARE | AGENCY | {NORTHBRIDGE_SYSTEM}:
+        return NORTHBRIDGE
+    return None
+
+
+def _own(persona: str, kind: str | None) -> bool:
+    return (
+        kind is not None
+        and _KIND_AUTHORITY[kind] is not None
+        and _KIND_AUTHORITY[kind] == authority_of(persona)
+    )
+
+
+def sees_conference(persona: str, kind: str | None) -> bool:
+    if persona in SOCIAL_CARE or persona in SYSTEMS:
+        return _own(persona, kind)
+    # Allocated to Elowen; opened Corin's record in an emergency (break glass).
+    return (persona, kind) in {("health_visitor", ELOWEN), ("duty_officer", CORIN)}
+
+
+def sees_enquiries(persona: str) -> bool:
+    return persona in SOCIAL_CARE or persona in SYSTEMS
+
+
+# The rules: (persona, kind) -> the answer.
+Rule = Callable[[str, str | None], Outcome]
+
+
+def read_conference(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 200 if sees_conference(persona, kind) else 404
+
+
+def arrange_conference(success: int) -> Rule:
+    """Schedule, cancel, held, adjourned: social care staff only; 403 for anyone else who sees it."""
+
+    def rule(persona: str, kind: str | None) -> Outcome:
+        if persona in SIGNED_OUT:
+            return 401
+        if not sees_conference(persona, kind):
+            return 404
+        return success if persona in SOCIAL_CARE else 403
+
+    return rule
+
+
+def request_review(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona in SOCIAL_CARE or persona in SYSTEMS else 403
+
+
+def list_conferences(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 403 if persona in NO_CHILDREN else 200
+
+
+def list_enquiries(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 200 if sees_enquiries(persona) else 403
+
+
+def read_enquiry(persona: str, kind: str | None) -> Outcome:
+    """As the pages: 403 for anyone whose roles do not include enquiries, before any is looked up."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_enquiries(persona):
+        return 403
+    return 200 if _own(persona, kind) else 404
+
+
+def adjourn_conference(persona: str, kind: str | None) -> Outcome:
+    """Adjourning as not quorate is the chair's (R-QU-2): the conference's chair, or before one is named
+    anyone holding the chair's role (Idony); 403 for anyone else who sees it."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
+
+
+def create_for_household(persona: str, kind: str | None) -> Outcome:
+    """A record about the household the body names: 422 when that household is not the persona's own."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_enquiries(persona):
+        return 403
+    return 201 if _own(persona, kind) else 422
+
+
+# How each operation is asked: its identifiers, its body, and the state it needs first.
+
+
+@dataclass(frozen=True)
+class Ask:
+    rule: Rule
+    # Whether the identifier kinds go in the path (a record) or in the body (a household), or neither.
+    kinds_in: str  # "path", "body" or ""
+    body: Callable[[ApiWorld, str], dict[str, Any] | None] = lambda api_world, kind: None
+    # Run (inside the request's savepoint) before the request: the state the operation needs.
+    prepare: Callable[[ApiWorld, str], None] = lambda api_world, kind: None
+
+
+def _version(api_world: ApiWorld, kind: str) -> int:
+    if kind == GUESSED:
+        return 1
+    return Conference.objects.get(pk=api_world.world.conferences[kind].pk).version
+
+
+def _soon(days: int, hour: int) -> datetime:
+    day = clock.today() + timedelta(days=days)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def _started(api_world: ApiWorld, kind: str) -> None:
+    """The conference began an hour ago (so that it can be recorded as held or adjourned)."""
+    if kind != GUESSED:
+        now = clock.now()
+        Conference.objects.filter(pk=api_world.world.conferences[kind].pk).update(
+            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1)
+        )
+
+
+def _held(api_world: ApiWorld, kind: str) -> None:
+    if kind != GUESSED:
+        now = clock.now()
+        Conference.objects.filter(pk=api_world.world.conferences[kind].pk).update(
+            status=ConferenceStatus.HELD,
+            starts_at=now - timedelta(days=2),
+            ends_at=now - timedelta(days=2, hours=-2),
+        )
+
+
+def _household_id(api_world: ApiWorld, kind: str) -> str:
+    return str(uuid.uuid4()) if kind == GUESSED else str(household_of(api_world.world, kind).public_id)
+
+
+def _strategy_discussion(api_world: ApiWorld, kind: str) -> dict[str, Any]:
+    # An agency of the household's authority (a household that is not the persona's own is refused first).
+    authority = api_world.world.southmoor if kind == ZEPHYRINE else api_world.world.northbridge
+    agency = authority.agencies.order_by("pk").first()
+    assert agency is not None
+    return {
+        "household_id": _household_id(api_world, kind),
+        "held_on": str(clock.today() - timedelta(days=1)),
+        "agencies_present": [str(agency.public_id)],
+        "outcome": "section_47",
+        "outcome_notes": "Police and health agree the threshold is met.",
+    }
+
+
+def _transfer_in(api_world: ApiWorld, kind: str) -> dict[str, Any]:
+    child_id = uuid.uuid4() if kind == GUESSED else child_of(api_world.world, kind).public_id
+    return {
+        "household_id": _household_id(api_world, kind),
+        "child_ids": [str(child_id)],
+        "decided_on": str(clock.today() - timedelta(days=1)),
+    }
+
+
+ASKS: dict[str, Ask] = {
+    "conferences_list": Ask(list_conferences, ""),
+    "conference_read": Ask(read_conference, "path"),
+    "conference_schedule": Ask(
+        arrange_conference(200),
+        "path",
+        body=lambda api_world, kind: {
+            "starts_at": _soon(12, 10).isoformat(),
+            "ends_at": _soon(12, 12).isoformat(),
+            "venue_kind": "online",
+            "joining_details": "A video call link, sent the day before.",
+            "out_of_timescale_reason": "No chair is free before then.",
+            "change_reason": "The chair is in court that day.",
+            "expected_version": _version(api_world, kind),
+        },
+    ),
+    "conference_cancel": Ask(
+        arrange_conference(200),
+        "path",
+        body=lambda api_world, kind: {
+            "reason": "The family moved to Scotland.",
+            "expected_version": _version(api_world, kind),
+        },
+    ),
+    "conference_mark_held": Ask(
+        arrange_conference(200),
+        "path",
+        body=lambda api_world, kind: {"expected_version": _version(api_world, kind)},
+        prepare=_started,
+    ),
+    "conference_mark_inquorate": Ask(
+        adjourn_conference,
+        "path",
+        body=lambda api_world, kind: {
+            "reason": "Police and health absent; not enough information to go ahead.",
+            "expected_version": _version(api_world, kind),
+        },
+        prepare=_started,
+    ),
+    "conference_review_request": Ask(
+        request_review, "path", body=lambda api_world, kind: {"dual_process": False}, prepare=_held
+    ),
+    "conference_transfer_in_request": Ask(create_for_household, "body", body=_transfer_in),
+    "enquiries_list": Ask(list_enquiries, ""),
+    "enquiry_read": Ask(read_enquiry, "path"),
+    "enquiry_outcome_record": Ask(
+        read_enquiry,  # whoever sees an enquiry may record its outcome
+        "path",
+        body=lambda api_world, kind: {
+            "outcome": "conference_needed",
+            "reason": "Bruising seen by the school nurse; the explanation does not fit.",
+            "concluded_on": str(clock.today()),
+        },
+    ),
+    "strategy_discussion_create": Ask(create_for_household, "body", body=_strategy_discussion),
+    "enquiry_start": Ask(
+        create_for_household,
+        "body",
+        body=lambda api_world, kind: {
+            "household_id": _household_id(api_world, kind),
+            "started_on": str(clock.today()),
+        },
+    ),
+}
+
+
+# What a GET with a session gets at each address of the API, for the pages' matrix.
+
+
+def _get_with_session(operation_id: str, path: str, gets: dict[str, str]) -> Rule:
+    """A GET at this operation's address: the GET operation there if there is one, else 405."""
+    get_operation = gets.get(path)
+    if get_operation is None:
+        return lambda persona, kind: 405
+    return ASKS[get_operation].rule
+
+
+def page_matrix_rules(schema: dict[str, Any], *, sign_in: Outcome = SIGN_IN) -> dict[str, Rule]:
+    """The rule for a GET with a session at each of the API's URL names ("api:<operation id>"), and
+    at its index, schema, documentation page and "not found". ``sign_in`` is how the caller names a
+    redirect to the sign-in page."""
+    gets = {
+        path: methods["get"]["operationId"] for path, methods in schema["paths"].items() if "get" in methods
+    }
+    rules: dict[str, Rule] = {
+        "api-index": lambda persona, kind: 200,
+        "api:api-root": lambda persona, kind: 200,  # the same address as the index, which answers first
+        "api-not-found": lambda persona, kind: 404,
+        # The schema and its page, for anyone signed in (security note: not for the public).
+        "api:openapi-json": lambda persona, kind: 401 if persona in SIGNED_OUT else 200,
+        "api:openapi-view": lambda persona, kind: sign_in if persona in SIGNED_OUT else 200,
+    }
+    for path, methods in schema["paths"].items():
+        for operation in methods.values():
+            rules[f"api:{operation['operationId']}"] = _get_with_session(operation["operationId"], path, gets)
+    return rules
