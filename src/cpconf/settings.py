@@ -235,6 +235,8 @@ CPCONF_MAX_UPLOAD_BYTES = env_int("CPCONF_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 # which raises cpconf.conferences.uploads.VirusFound to refuse it (cpconf/conferences/uploads.py). None by
 # default: no scanner is assumed to be installed.
 CPCONF_UPLOAD_SCANNER = env_str("CPCONF_UPLOAD_SCANNER", "") or None
+# The conference office's address: the organiser of calendar invitations (the sender's own if unset).
+CPCONF_CONFERENCE_OFFICE_EMAIL = env_str("CPCONF_CONFERENCE_OFFICE_EMAIL", "")
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
 # Production serves the hashed files collected by `cpconf collectstatic`; demo and tests read the app folders.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG

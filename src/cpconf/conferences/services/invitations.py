@@ -51,7 +51,6 @@ from cpconf.people.models import Child, FamilyMember, Professional, User
 
 # The conference office's address, for the calendar's organiser and for people to write to: the setting
 # if there is one, otherwise the address of the person who sends the invitations.
-OFFICE_EMAIL_SETTING = "CPCONF_CONFERENCE_OFFICE_EMAIL"
 REPLIES = (Reply.ATTENDING, Reply.NOT_ATTENDING, Reply.SENDING_COLLEAGUE)
 NOTE_MAX_LENGTH = 2000
 
@@ -129,7 +128,7 @@ def _children(conference: Conference) -> list[Child]:
 
 
 def _office(conference: Conference, acting_user: User | None) -> ics.Person:
-    configured = str(getattr(settings, OFFICE_EMAIL_SETTING, "") or "")
+    configured = settings.CPCONF_CONFERENCE_OFFICE_EMAIL
     fallback = acting_user.email if acting_user is not None and acting_user.email else ""
     email = configured or fallback or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     return ics.Person(name=f"{conference.authority.name} conference office", email=email)
