@@ -6,6 +6,7 @@ import pytest
 
 from cpconf.conferences.models import Conference, ConferenceStatus, ConferenceType
 from cpconf.enquiries.models import EnquiryOutcome, Section47Enquiry
+from cpconf.notifications.models import OutboxMessage
 from cpconf.people import demo_data
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,12 @@ def test_the_demo_has_a_conference_at_each_stage_and_leaves_the_ashcombes_to_try
     booked = conferences["the Corvidescu household"]
     assert booked.status == ConferenceStatus.SCHEDULED and not booked.out_of_timescale
     assert booked.chair is not None and booked.minute_taker is not None
+    # Three professionals and both parents invited; the professionals emailed (the demo's parents have no
+    # email address: the page says to invite them another way), and each agency owes a report.
+    assert booked.invitations.count() == 5
+    assert booked.invitations.filter(sent_at__isnull=False).count() == 3
+    assert OutboxMessage.objects.filter(attachments__filename__endswith=".ics").count() == 3
+    assert booked.reports.count() == 3
     late = conferences["the Sallowby household"]
     assert late.status == ConferenceStatus.SCHEDULED and late.out_of_timescale
     assert late.out_of_timescale_reason

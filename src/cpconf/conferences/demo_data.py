@@ -2,7 +2,7 @@
 
 Written through the services, like everything typed in, with dates counted from today so that the demo
 always shows the same picture: an enquiry still open, an initial conference requested but not booked,
-one booked in time with its chair and minute taker, one booked after its due date (out of timescale,
+one booked in time with its chair and minute taker and its invitations sent, one booked after its due date (out of timescale,
 with the reason), and a pre-birth conference requested in its window. The Ashcombe family is left
 without any, for trying the whole journey from the strategy discussion.
 """
@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from cpconf import clock
 from cpconf.conferences.models import Conference, VenueKind
+from cpconf.conferences.services.invitations import invitations_add, invitations_send
 from cpconf.conferences.services.scheduling import conference_schedule
 from cpconf.enquiries.models import EnquiryOutcome, StrategyDiscussionOutcome
 from cpconf.enquiries.services import enquiry_conclude, enquiry_start, strategy_discussion_record
-from cpconf.people.models import Agency, Authority, Household, Professional
+from cpconf.people.models import Agency, Authority, FamilyMember, Household, Professional
 
 VENUE = "Conference Room 2, Northbridge Civic Centre, Market Square, Northbridge NB1 1AA"
 JOINING = "A private video link is emailed the day before. Join from somewhere no one can overhear."
@@ -115,7 +116,7 @@ def demo_conferences_load(
         reason="Anca came to school hungry on most days this half term.",
     )
     day = _working_day(today + timedelta(days=8))
-    conference_schedule(
+    corvidescu = conference_schedule(
         conference=corvidescu,
         starts_at=_at(day, 10),
         ends_at=_at(day, 12),
@@ -126,6 +127,21 @@ def demo_conferences_load(
         minute_taker=minute_taker,
         acting_user=None,
     )
+
+    # Its invitations, sent: they wait in the outbox for the worker (`make demo` writes them, with their
+    # calendar files, to var/demo-email.log).
+    coordinator = professionals["Ottoline Brackwater"].user
+    invitations_add(
+        conference=corvidescu,
+        acting_user=coordinator,
+        professionals=[
+            professionals["Thaddeus Ormsby"],
+            professionals["Sefton Harcastle"],
+            professionals["Jocasta Penhallow"],
+        ],
+        family_members=FamilyMember.objects.filter(households=corvidescu.household).order_by("pk"),
+    )
+    invitations_send(conference=corvidescu, acting_user=coordinator)
 
     # The Sallowby family: booked after its due date, with the reason.
     sallowby = _conference_requested(
