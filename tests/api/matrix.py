@@ -11,6 +11,11 @@ Who sees what (src/cpconf/access/rules.py; docs/access.md, docs/api.md):
   (schedule, cancel, held, adjourned) is for social care staff: anyone else who sees it gets 403.
   Requesting the review is for social care staff and the authority's own system.
   Adjourning one as not quorate is its chair's (R-QU-2).
+* Invitations and reports: whoever sees the conference reads them. Inviting, sending the invitations and
+  recording a reply are arranging it (social care staff; the authority's own system gets 403: invitations
+  and their emails are a coordinator's acts). Recording that a report was shared with the family is for
+  whoever may send that agency's report (R-PR-4): social care staff, or a professional of the agency that
+  owes it; no persona's agency owes the matrix's conferences a report, so it is the same as arranging.
 * Enquiries, and creating records (strategy discussions, enquiries, transfer-in requests): social care
   staff and the authority's own system, in their own authority; anyone else 403, as the pages answer. A
   household of another authority, or a guessed one, is not found (422 on the field that named it: the
@@ -229,6 +234,14 @@ def _transfer_in(api_world: ApiWorld, kind: str) -> dict[str, Any]:
     }
 
 
+def _report_version(api_world: ApiWorld, kind: str) -> int:
+    if kind == GUESSED:
+        return 1
+    report = api_world.world.conferences[kind].reports.order_by("pk").first()
+    assert report is not None
+    return report.version
+
+
 ASKS: dict[str, Ask] = {
     "conferences_list": Ask(list_conferences, ""),
     "conference_read": Ask(read_conference, "path"),
@@ -272,6 +285,34 @@ ASKS: dict[str, Ask] = {
         request_review, "path", body=lambda api_world, kind: {"dual_process": False}, prepare=_held
     ),
     "conference_transfer_in_request": Ask(create_for_household, "body", body=_transfer_in),
+    # Invitations (R-PR-1 to R-PR-3): the body names the conference's own child (not yet invited), so it
+    # succeeds for each of the three conferences.
+    "invitations_list": Ask(read_conference, "path"),
+    "invitations_add": Ask(
+        arrange_conference(201),
+        "path",
+        body=lambda api_world, kind: {
+            "child_ids": [str(uuid.uuid4() if kind == GUESSED else child_of(api_world.world, kind).public_id)]
+        },
+    ),
+    # The world's invitations have no email address: nothing is sent, and they are named as without one.
+    "invitations_send": Ask(arrange_conference(200), "path"),
+    "invitation_reply_record": Ask(
+        arrange_conference(200),
+        "path",
+        body=lambda api_world, kind: {"reply": "attending", "how": "By phone to the conference office."},
+    ),
+    # Reports (R-PR-4 to R-PR-6).
+    "reports_list": Ask(read_conference, "path"),
+    "report_shared_record": Ask(
+        arrange_conference(200),
+        "path",
+        body=lambda api_world, kind: {
+            "shared_on": str(clock.today()),
+            "shared_how": "Talked through with the family at a home visit.",
+            "expected_version": _report_version(api_world, kind),
+        },
+    ),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),
     "enquiry_outcome_record": Ask(

@@ -41,6 +41,7 @@ from tests.api.world import (
     ApiWorld,
     enquiry_about,
     household_of,
+    public_id,
 )
 
 MAX_EXAMPLES = 10
@@ -84,6 +85,8 @@ def _real_identifiers(api_world: ApiWorld) -> dict[str, list[uuid.UUID]]:
         "conference_id": [world.conferences[kind].public_id for kind in (ELOWEN, CORIN, ZEPHYRINE)],
         "enquiry_id": [enquiry_about(world, kind).public_id for kind in (ELOWEN, CORIN, ZEPHYRINE)],
         "household_id": [household_of(world, kind).public_id for kind in (ELOWEN, CORIN, ZEPHYRINE)],
+        "invitation_id": [public_id(world, kind, "invitation_id") for kind in (ELOWEN, CORIN, ZEPHYRINE)],
+        "report_id": [public_id(world, kind, "report_id") for kind in (ELOWEN, CORIN, ZEPHYRINE)],
     }
 
 

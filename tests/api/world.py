@@ -51,13 +51,20 @@ def enquiry_about(world: World, kind: str) -> Section47Enquiry:
 
 
 def public_id(world: World, kind: str, name: str) -> uuid.UUID:
-    """The identifier for a path parameter: the conference or enquiry about the child of this kind."""
+    """The identifier for a path parameter: the conference or enquiry about the child of this kind, or
+    that conference's invitation or report."""
     if kind == GUESSED:
         return uuid.uuid4()
     if name == "conference_id":
         return world.conferences[kind].public_id
     if name == "enquiry_id":
         return enquiry_about(world, kind).public_id
+    # The conference's own, as the pages' matrix fills them: its first invitation (a parent's or an
+    # observer's), its report owed.
+    if name == "invitation_id":
+        return world.conferences[kind].invitations.order_by("pk").values_list("public_id", flat=True)[0]
+    if name == "report_id":
+        return world.conferences[kind].reports.order_by("pk").values_list("public_id", flat=True)[0]
     raise AssertionError(f"No identifier for {name}")
 
 

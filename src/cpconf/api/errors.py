@@ -27,6 +27,9 @@ from cpconf.api.auth import NOT_SIGNED_IN
 from cpconf.conferences.services.scheduling import StaleEditError
 from cpconf.timescales.errors import PolicyNotInForceError
 
+#: The code of a service's ``ValidationError`` for a record changed since it was read: 409, not 422.
+STALE_CODE = "stale"
+
 #: The services' field names that the API names differently.
 SERVICE_FIELDS = {
     "household": "household_id",
@@ -215,12 +218,15 @@ def install(api: NinjaAPI) -> None:
 @contextmanager
 def service_fields(**fields: str) -> Iterator[None]:
     """Around a service call: its ``ValidationError`` becomes a 422 whose fields are named as this
-    operation names them (``children="children_left_out"``). A stale edit stays a 409."""
+    operation names them (``children="children_left_out"``). A stale edit stays a 409, and so does a
+    ``ValidationError`` whose code is "stale" (a report changed since it was read)."""
     try:
         yield
     except StaleEditError:
         raise
     except DjangoValidationError as error:
+        if getattr(error, "code", None) == STALE_CODE:
+            raise HttpError(409, " ".join(error.messages)) from error
         raise ServiceRefusal(error, fields) from error
 
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from cpconf import clock
 from cpconf.api.models import ApiToken
-from cpconf.conferences.models import OPEN_STATUSES, Conference, ConferenceChild
+from cpconf.conferences.models import (
+    OPEN_STATUSES,
+    Conference,
+    ConferenceChild,
+    Invitation,
+    InviteeRole,
+)
 from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.enquiries.models import Section47Enquiry, StrategyDiscussion
-from cpconf.people.models import Agency, Child, Household, Professional, User
+from cpconf.people.models import Agency, Child, FamilyMember, Household, Professional, User
 
 # Tokens
 
@@ -78,6 +84,39 @@ def professional_in(authority_id: int, public_id: uuid.UUID) -> Professional | N
         .filter(agency__authority_id=authority_id, public_id=public_id)
         .first()
     )
+
+
+def _in_order[M: (Professional, FamilyMember)](
+    queryset: QuerySet[M], public_ids: Iterable[uuid.UUID]
+) -> tuple[list[M], list[int]]:
+    """The records with these identifiers, in the order asked, and the positions of those not found."""
+    wanted = list(public_ids)
+    found = {record.public_id: record for record in queryset.filter(public_id__in=wanted)}
+    return [found[public_id] for public_id in wanted if public_id in found], [
+        index for index, public_id in enumerate(wanted) if public_id not in found
+    ]
+
+
+def professionals_in(
+    authority_id: int, public_ids: Iterable[uuid.UUID]
+) -> tuple[list[Professional], list[int]]:
+    """Professionals of the authority (with their agencies), and the positions of identifiers that found
+    none."""
+    return _in_order(
+        Professional.objects.select_related("agency").filter(agency__authority_id=authority_id), public_ids
+    )
+
+
+def family_members_in(
+    authority_id: int, public_ids: Iterable[uuid.UUID]
+) -> tuple[list[FamilyMember], list[int]]:
+    """Family members recorded by the authority, and the positions of identifiers that found none."""
+    return _in_order(FamilyMember.objects.filter(authority_id=authority_id), public_ids)
+
+
+def conference_children(conference: Conference) -> dict[uuid.UUID, Child]:
+    """The children ``conference`` is about, by public identifier."""
+    return {child.public_id: child for child in conference.children.order_by("pk")}
 
 
 # Shapes for the API's answers: a fixed number of queries whatever the number of records.
@@ -151,3 +190,35 @@ def strategy_discussion_reloaded(discussion: StrategyDiscussion) -> StrategyDisc
         .prefetch_related(Prefetch("agencies_present", queryset=Agency.objects.order_by("name", "pk")))
         .get(pk=discussion.pk)
     )
+
+
+# Invitations of one conference (the conference comes from the gateway)
+
+#: The invitations' order, as the pages list them: professionals, then the family, then everyone else.
+_ROLE_ORDER = Case(
+    *[When(role=role, then=Value(position)) for position, role in enumerate(InviteeRole)],
+    default=Value(len(InviteeRole)),
+    output_field=IntegerField(),
+)
+
+
+def invitation_list(conference: Conference, *, include_withdrawn: bool = False) -> QuerySet[Invitation]:
+    """The conference's invitations in the pages' order, with what the API shows of each (one query)."""
+    invitations = conference.invitations.select_related(
+        "professional__agency", "family_member", "child", "agency"
+    )
+    if not include_withdrawn:
+        invitations = invitations.filter(withdrawn_at__isnull=True)
+    return invitations.annotate(role_order=_ROLE_ORDER).order_by("role_order", "pk")
+
+
+def invitations_reloaded(invitations: Iterable[Invitation]) -> list[Invitation]:
+    """Invitations a service has just made or changed, loaded as the API shows them, in the same order."""
+    pks = [invitation.pk for invitation in invitations]
+    found = {
+        invitation.pk: invitation
+        for invitation in Invitation.objects.select_related(
+            "professional__agency", "family_member", "child", "agency"
+        ).filter(pk__in=pks)
+    }
+    return [found[pk] for pk in pks]

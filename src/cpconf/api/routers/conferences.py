@@ -30,6 +30,8 @@ from cpconf.api.schemas import (
     Text,
 )
 from cpconf.conferences.models import Conference, ConferenceStatus, ConferenceType, VenueKind
+from cpconf.conferences.quorum import Outcome
+from cpconf.conferences.selectors.quorum import quorum_for
 from cpconf.conferences.services import scheduling
 from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.people.models import Authority, Professional
@@ -77,6 +79,39 @@ class ConferenceOut(Schema):
     schedule: ScheduleOut
     cancelled_reason: str
     version: int = Field(description="Send it back as expected_version with a change.")
+
+
+class QuorumOut(Schema):
+    """Whether the conference will be quorate under its authority's policy, from the replies and reports
+    so far (R-QU-1), and why."""
+
+    outcome: Outcome = Field(description="'quorate', 'at_risk' (someone has not replied) or 'not_quorate'.")
+    headline: str
+    rule_in_words: str = Field(description="The policy's quorum rule, in words.")
+    reasons: list[str]
+    notes: list[str] = Field(description="What else the chair should know (R-QU-2).")
+    attending: list[str] = Field(description="The agencies expected, by name.")
+
+
+class ConferenceDetailOut(ConferenceOut):
+    quorum: QuorumOut | None = Field(
+        description="While the conference is still to happen (requested or scheduled); null after."
+    )
+
+
+def quorum_out(conference: Conference) -> dict[str, Any] | None:
+    """The quorum of a conference still to happen (as its page shows it), or None."""
+    if not conference.is_open:
+        return None
+    assessment = quorum_for(conference)
+    return {
+        "outcome": assessment.outcome,
+        "headline": assessment.headline,
+        "rule_in_words": assessment.rule_in_words,
+        "reasons": list(assessment.reasons),
+        "notes": list(assessment.notes),
+        "attending": list(assessment.attending),
+    }
 
 
 def _person(professional: Professional | None) -> dict[str, Any] | None:
@@ -166,14 +201,16 @@ def conferences_list(request: HttpRequest, filters: Query[ConferenceFilters]) ->
 
 @router.get(
     "/conferences/{uuid:conference_id}",
-    response={200: ConferenceOut, **RECORD_REFUSALS},
+    response={200: ConferenceDetailOut, **RECORD_REFUSALS},
     operation_id="conference_read",
     summary="Read a conference",
 )
 def conference_read(request: HttpRequest, conference_id: uuid.UUID) -> dict[str, Any]:
-    """A conference with its children, due date and the rule it comes from, its booking and status."""
+    """A conference with its children, due date and the rule it comes from, its booking and status, and
+    while it is still to happen whether it will be quorate (R-QU-1). Its invitations and reports are
+    at ``/invitations`` and ``/reports`` under it."""
     conference = gateways.conference_for(acting_user(request), conference_id, request=request)
-    return reloaded_out(conference)
+    return {**reloaded_out(conference), "quorum": quorum_out(conference)}
 
 
 # Changes to a conference
