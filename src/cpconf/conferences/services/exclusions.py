@@ -239,7 +239,9 @@ def exclusion_decide(
     exclusion some of the sections asked for (``sections``; all of them if None), never add to them."""
     # Locked, so that two chairs deciding at once cannot both succeed.
     exclusion = (
-        Exclusion.objects.select_for_update().select_related("conference", "decided_by").get(pk=exclusion.pk)
+        Exclusion.objects.select_for_update(of=("self",))
+        .select_related("conference", "decided_by")
+        .get(pk=exclusion.pk)
     )
     if exclusion.decision != ChairDecision.PENDING:
         raise ValidationError(decision_in_words(exclusion))

@@ -65,7 +65,8 @@ def _check_version(conference: Conference, expected_version: int | None) -> None
 
 def _locked(conference: Conference) -> Conference:
     return (
-        Conference.objects.select_for_update()
+        # Only the conference's own row: PostgreSQL cannot lock the nullable side of an outer join.
+        Conference.objects.select_for_update(of=("self",))
         .select_related("authority", "enquiry", "previous")
         .get(pk=conference.pk)
     )
