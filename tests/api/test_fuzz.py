@@ -18,11 +18,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from ninja.responses import NinjaJSONEncoder
 from schemathesis.checks import not_a_server_error
@@ -73,6 +76,21 @@ fuzz_settings = settings(
         HealthCheck.filter_too_much,
     ],
 )
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """schemathesis calls the WSGI application itself, so Django's request signals fire, and
+    ``close_old_connections`` would close the test's own connection, inside its transaction (PostgreSQL
+    really closes it; SQLite's in-memory test database ignores the close). Django's test client
+    disconnects it the same way around each request."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # How many requests each run sent, by operation (see the last test).
