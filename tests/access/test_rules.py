@@ -467,9 +467,17 @@ def test_the_demo_shows_the_rules() -> None:
         return {child.full_name for child in children_visible_to(user)}
 
     assert len(seen("Thaddeus Ormsby")) == everyone  # a social worker: the whole authority
-    assert seen("Jocasta Penhallow") == {"Peregrine Ashcombe", "Otis Fennimore", "Ottilie Sallowby"}
+    # The health visitor: her allocations, and the Corvidescu children, whose conference she is invited to.
+    assert seen("Jocasta Penhallow") == {
+        "Peregrine Ashcombe",
+        "Otis Fennimore",
+        "Ottilie Sallowby",
+        "Anca Corvidescu",
+        "Tudor Corvidescu",
+    }
     assert seen("Ravi Templecombe") == {"Unborn baby Fennimore", "Unborn baby Roskilly"}
-    assert seen("Sefton Harcastle") == set()  # the police officer: not allocated, not yet invited
+    # The police officer: allocated to nobody, invited to the Corvidescu conference only (R-AF-5).
+    assert seen("Sefton Harcastle") == {"Anca Corvidescu", "Tudor Corvidescu"}
     assert seen("Leontine Marchbank") == set()  # the performance analyst
 
 
