@@ -156,6 +156,7 @@ def test_a_coordinator_takes_a_family_from_strategy_discussion_to_a_booked_confe
     assert_accessible(reply)
     police.refresh_from_db()
     assert police.reply == Reply.ATTENDING
+    reply.context.close()
 
     # A report arrives: the police report, uploaded by the coordinator.
     page.goto(f"{live_server.url}/conferences/{conference.public_id}/reports/")
