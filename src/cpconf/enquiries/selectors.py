@@ -15,7 +15,7 @@ from cpconf.access.log import access_record
 from cpconf.access.rules import MANAGE_ENQUIRIES, actor_for, may
 from cpconf.conferences.models import Conference
 from cpconf.enquiries.models import EnquiryChild, Section47Enquiry, StrategyDiscussion
-from cpconf.people.models import Agency, Authority, Household, User
+from cpconf.people.models import Agency, Authority, Child, Household, User
 
 ENQUIRY = "section-47-enquiry"
 STRATEGY_DISCUSSION = "strategy-discussion"
@@ -56,6 +56,11 @@ def enquiries_for(authority: Authority) -> QuerySet[Section47Enquiry]:
 
 def households_for(authority: Authority) -> QuerySet[Household]:
     return Household.objects.filter(authority=authority).order_by("name", "pk")
+
+
+def children_of(household: Household) -> list[Child]:
+    """The household's children, in the order they were added (all are considered, R-CH-1)."""
+    return list(household.children.order_by("pk"))
 
 
 def agencies_for(authority: Authority) -> QuerySet[Agency]:

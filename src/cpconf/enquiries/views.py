@@ -74,7 +74,7 @@ def enquiry_start(request: HttpRequest, discussion_id: uuid.UUID) -> HttpRespons
     user = cast("User", request.user)
     authority = selectors.authority_for(user, what=selectors.ENQUIRY, request=request)
     discussion = selectors.discussion_for(authority, discussion_id)
-    children = list(discussion.household.children.order_by("pk"))
+    children = selectors.children_of(discussion.household)
     form = EnquiryStartForm(
         request.POST if request.method == "POST" else None,
         children=children,

@@ -466,31 +466,7 @@ def invitations_send_updates(*, conference: Conference, acting_user: User | None
     problem = sendable_problem(conference)
     if problem:
         raise ValidationError(problem)
-    invitations = list(
-        conference.invitations.filter(
-            withdrawn_at__isnull=True,
-            sent_sequence__isnull=False,
-            sent_sequence__lt=conference.schedule_sequence,
-        )
-        .exclude(email="")
-        .select_for_update()
-        .order_by("pk")
-    )
-    office = _office(conference, acting_user)
-    children = _children(conference)
-    now = clock.now()
-    for invitation in invitations:
-        _queue_email(
-            conference=conference,
-            invitation=invitation,
-            kind=EmailKind.UPDATE,
-            office=office,
-            children=children,
-            acting_user=acting_user,
-            now=now,
-        )
-        _mark_sent(invitation, conference, acting_user, now)
-    return len(invitations)
+    return _resend(conference, EmailKind.UPDATE, acting_user)
 
 
 @transaction.atomic
@@ -500,6 +476,11 @@ def invitations_send_cancellation(*, conference: Conference, acting_user: User |
     nothing. Returns how many."""
     if conference.starts_at is None or conference.ends_at is None:
         return 0  # never had a date, so nobody was sent a calendar invitation
+    return _resend(conference, EmailKind.CANCELLATION, acting_user)
+
+
+def _resend(conference: Conference, kind: EmailKind, acting_user: User | None) -> int:
+    """Email ``kind`` to everyone sent an earlier version of the conference than its current sequence."""
     invitations = list(
         conference.invitations.filter(
             withdrawn_at__isnull=True,
@@ -517,7 +498,7 @@ def invitations_send_cancellation(*, conference: Conference, acting_user: User |
         _queue_email(
             conference=conference,
             invitation=invitation,
-            kind=EmailKind.CANCELLATION,
+            kind=kind,
             office=office,
             children=children,
             acting_user=acting_user,

@@ -218,7 +218,7 @@ def transfer_in_new(request: HttpRequest) -> HttpResponse:
             conference = services.conference_request_transfer_in(
                 authority=authority,
                 household=household,
-                children=household.children.order_by("pk"),
+                children=enquiry_selectors.children_of(household),
                 decided_on=form.cleaned_data["decided_on"],
                 acting_user=user,
             )
