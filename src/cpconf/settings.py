@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "cpconf.notifications",
     "cpconf.enquiries",
     "cpconf.conferences",
+    "cpconf.plans",
     "cpconf.api",
 ]
 

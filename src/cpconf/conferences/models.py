@@ -435,3 +435,106 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invitation.name}: {self.get_mode_display()}"
+
+
+class Recommendation(models.TextChoices):
+    """What an agency recommends for a child, and what the conference decides (R-DE-2, R-DE-5, R-DE-6)."""
+
+    PLAN = "plan", "Child protection plan"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class Category(models.TextChoices):
+    """R-DE-4's categories of abuse (R-NA-7)."""
+
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL = "physical", "Physical abuse"
+    EMOTIONAL = "emotional", "Emotional abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+
+
+class ViewSource(models.TextChoices):
+    """How an agency's view reached the conference (R-DE-2)."""
+
+    PRESENT = "present", "Given at the conference"
+    WRITTEN_REPORT = "written_report", "From the agency's written report (not present)"
+
+
+class AgencyView(models.Model):
+    """One agency's view on one child at one conference (R-DE-2): plan or not, category, rationale."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="agency_views")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="agency_views")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="views_given")
+    source = models.CharField(max_length=20, choices=ViewSource.choices)
+    # Who gave it: the invitation of the person present, or the report an absent agency sent.
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, related_name="views_given", null=True, blank=True
+    )
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="views", null=True, blank=True)
+    given_by = models.CharField(max_length=200)
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices)
+    categories = models.JSONField(default=list)  # Category values; empty unless a plan is recommended
+    rationale = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["conference", "child", "agency__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "child", "agency"], name="agency_view_once"),
+            models.CheckConstraint(
+                condition=~models.Q(source="written_report") | models.Q(report__isnull=False),
+                name="agency_view_written_has_report",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}'s view on {self.child} at {self.conference}"
+
+
+class ChildDecision(models.Model):
+    """The conference's decision for one child (R-DE-1 to R-DE-6), made once; changed only by a later
+    conference. The rule that produced it is the authority's (R-DE-3), kept in words."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="decisions")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="decisions")
+    # R-DE-1: the two-limbed test.
+    suffered_significant_harm = models.BooleanField()
+    likely_to_suffer_significant_harm = models.BooleanField()
+    outcome = models.CharField(max_length=20, choices=Recommendation.choices)
+    categories = models.JSONField(default=list)  # Category values; empty unless the outcome is a plan
+    # R-DE-3: the rule applied and how it came out, in words ("3 of 4 agencies recommended a plan").
+    decision_rule = models.CharField(max_length=60)
+    decided_how = models.TextField()
+    chair_view = models.CharField(max_length=20, choices=Recommendation.choices)
+    casting_vote_used = models.BooleanField(default=False)
+    # R-DE-3: the chair's own disagreement (Staffordshire) and dissenting views, always recorded.
+    chair_disagreement = models.TextField(blank=True)
+    dissent = models.TextField(blank=True)
+    # R-DE-4: the chair chose the category when the agencies did not agree on one.
+    category_chosen_by_chair = models.BooleanField(default=False)
+    # R-DE-6: a child in need plan needs the family's consent.
+    family_consents = models.BooleanField(null=True, blank=True)
+    # R-DE-5: criminal injuries compensation considered.
+    compensation_considered = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["conference", "child__date_of_birth", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "child"], name="decision_once_per_child"),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="plan") | ~models.Q(categories=[]),
+                name="decision_plan_has_category",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision for {self.child} at {self.conference}: {self.get_outcome_display()}"
