@@ -173,6 +173,21 @@ def test_a_reply_is_not_recorded_for_a_cancelled_conference_or_a_withdrawn_invit
         invitation_record_reply(invitation=social_worker, acting_user=None, reply="attending", how="By phone")
 
 
+@pytest.mark.parametrize("status", [ConferenceStatus.HELD, ConferenceStatus.INQUORATE])
+def test_a_reply_is_not_recorded_once_the_conference_has_taken_place(setting: Setting, status: str) -> None:
+    """R-PR-3: the page and the API refuse alike (the check is the service's); who came is attendance."""
+    [teacher] = invitations_add(
+        conference=setting.conference, acting_user=None, professionals=[setting.people["teacher"]]
+    )
+    setting.conference.status = status
+    setting.conference.save()
+    teacher.refresh_from_db()
+    with pytest.raises(ValidationError, match="already taken place"):
+        invitation_record_reply(invitation=teacher, acting_user=None, reply="attending", how="By phone")
+    teacher.refresh_from_db()
+    assert teacher.replied_at is None
+
+
 def test_withdrawing_a_professional_keeps_the_report_their_agency_owed(setting: Setting) -> None:
     [invitation] = invitations_add(
         conference=setting.conference, acting_user=None, professionals=[setting.people["police_officer"]]

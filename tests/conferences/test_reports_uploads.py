@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 import io
 import zipfile
 from datetime import timedelta
@@ -211,6 +212,9 @@ def test_a_report_is_kept_under_a_random_name_outside_the_web_root_and_audited(
     assert stored.is_relative_to(upload_root)
     assert "Tamsin" not in received.file.name and "Elm" not in received.file.name
     assert stored.read_bytes() == PDF
+    # Readable by the service's own account only.
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
     with pytest.raises(ValueError, match="no address"):
         received.file.url  # noqa: B018 - never linked to directly
     entry = AuditEntry.objects.get(object_type="conferences.report", action="change")

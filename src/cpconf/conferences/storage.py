@@ -11,10 +11,11 @@ from django.core.files.storage import FileSystemStorage
 
 class PrivateStorage(FileSystemStorage):
     """Files under ``CPCONF_UPLOAD_ROOT``, read from the settings at each use (so tests can move it), with
-    no URL: nothing here is ever linked to directly."""
+    no URL: nothing here is ever linked to directly. Files and folders are readable by the service's own
+    account only (0600 and 0700), not by every account on the server."""
 
     def __init__(self) -> None:
-        super().__init__(base_url=None)
+        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self) -> str:

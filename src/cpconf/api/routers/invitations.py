@@ -28,7 +28,7 @@ from cpconf.api.auth import acting_user
 from cpconf.api.errors import refuse, service_fields
 from cpconf.api.pagination import Page, Shaped
 from cpconf.api.schemas import RECORD_REFUSALS, Error, Ref, ShortText, Text
-from cpconf.conferences.models import ConferenceStatus, Invitation, InviteeRole
+from cpconf.conferences.models import Invitation, InviteeRole
 from cpconf.conferences.selectors import invitations as invitation_selectors
 from cpconf.conferences.services import invitations as services
 
@@ -40,7 +40,6 @@ WHAT = "conference-invitations"
 MAX_PEOPLE = 50
 NOT_FOUND = "There is no invitation here, or you do not have access to it."
 #: A reply to a conference that has happened (the pages' reply link says the same, R-PR-3).
-TAKEN_PLACE = "This conference has already taken place, so replies are closed."
 
 
 # What the API shows of an invitation
@@ -292,8 +291,6 @@ def invitation_reply_record(
     if invitation is None:
         raise Http404(NOT_FOUND)
     invitation.conference = conference
-    if conference.status in {ConferenceStatus.HELD, ConferenceStatus.INQUORATE}:
-        raise refuse(None, TAKEN_PLACE)
     if invitation.replied_at is not None and not payload.replace:
         raise HttpError(409, _already_replied(invitation, invitation.replied_at))
     with service_fields():

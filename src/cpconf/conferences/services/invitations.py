@@ -544,6 +544,10 @@ def _set_reply(
     invitation.replied_at = clock.now()
 
 
+#: Replies close once the conference has taken place (or was adjourned): who came is then attendance.
+REPLIES_CLOSED_TAKEN_PLACE = "This conference has already taken place, so replies are closed."
+
+
 def reply_link_problem(invitation: Invitation, sequence: int) -> str:
     """Why a reply through the link cannot be taken now, in words for the person replying; "" if it can."""
     conference = invitation.conference
@@ -557,7 +561,7 @@ def reply_link_problem(invitation: Invitation, sequence: int) -> str:
     if conference.status in {ConferenceStatus.HELD, ConferenceStatus.INQUORATE} or (
         conference.starts_at is not None and conference.starts_at <= clock.now()
     ):
-        return "This conference has already taken place, so replies are closed."
+        return REPLIES_CLOSED_TAKEN_PLACE
     if sequence != conference.schedule_sequence:
         return (
             "The date, time or place of this conference has changed since this email was sent. Use the link "
@@ -621,6 +625,8 @@ def invitation_record_reply(
         raise ValidationError("This invitation has been withdrawn.")
     if conference.status == ConferenceStatus.CANCELLED:
         raise ValidationError("This conference has been cancelled, so there is no reply to record.")
+    if conference.status in {ConferenceStatus.HELD, ConferenceStatus.INQUORATE}:
+        raise ValidationError(REPLIES_CLOSED_TAKEN_PLACE)
     how = how.strip()
     _check_reply(reply, colleague_name, colleague_email, note, email_required=False)
     if not how:
