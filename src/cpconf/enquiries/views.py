@@ -7,6 +7,7 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,19 +21,27 @@ from cpconf.enquiries.models import EnquiryOutcome, StrategyDiscussionOutcome
 from cpconf.people.models import User
 from cpconf.web.forms import add_service_errors
 
+#: Concluded enquiries shown on each page of the list.
+CONCLUDED_PER_PAGE = 50
+
 
 @login_required
 def enquiry_list(request: HttpRequest) -> HttpResponse:
     user = cast("User", request.user)
     authority = selectors.authority_for(user, what="enquiry-list", request=request)
     access_record(user=user, what="enquiry-list", allowed=True, request=request)
-    enquiries = list(selectors.enquiries_for(authority)[:100])
+    enquiries = selectors.enquiries_for(authority)
+    # Open enquiries are the work in hand: all of them. Concluded ones are history: a page at a time.
+    page = Paginator(enquiries.exclude(outcome=EnquiryOutcome.OPEN), CONCLUDED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "enquiries/enquiry_list.html",
         {
-            "open": [e for e in enquiries if e.outcome == EnquiryOutcome.OPEN],
-            "closed": [e for e in enquiries if e.outcome != EnquiryOutcome.OPEN],
+            "open": list(enquiries.filter(outcome=EnquiryOutcome.OPEN)),
+            "closed": list(page.object_list),
+            "page": page,
         },
     )
 
