@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import hashlib
-import stat
 import io
+import stat
 import zipfile
 from datetime import timedelta
 from pathlib import Path
