@@ -24,10 +24,12 @@ from cpconf.conferences.models import (
     ViewsRoute,
 )
 from cpconf.conferences.services.exclusions import (
+    CHAIR_NOTICE_PURPOSE,
     exclusion_decide,
     exclusion_record_told,
     exclusion_request,
 )
+from cpconf.notifications.models import OutboxMessage
 from cpconf.people.models import Professional, Role, User
 from cpconf.people.selectors import working_calendar_for
 from tests import factories
@@ -80,6 +82,46 @@ def test_a_social_worker_asks_and_the_request_waits_for_the_chair(world: World, 
     assert entry.action == "create"
     assert entry.actor == world.user("social_worker")
     assert entry.after is not None and entry.after["decision"] == "pending"
+
+
+def test_the_booked_chair_is_emailed_without_naming_the_child_or_the_person(
+    world: World, invited: Invited
+) -> None:
+    """R-EX-2: the chair hears of a request at once, by the conference's reference and a link only."""
+    conference = invited.conference
+    conference.chair = world.professionals["chair"]
+    conference.save()
+    exclusion = _request(world, invited.mother)
+    [message] = OutboxMessage.objects.filter(purpose=CHAIR_NOTICE_PURPOSE)
+    assert message.recipient == world.professionals["chair"].email
+    assert message.names_no_child is True
+    assert conference.reference in message.subject
+    assert f"/conferences/{conference.public_id}/exclusions/" in message.body
+    assert exclusion.requested_by.full_name in message.body
+    for child in conference.children.all():
+        assert child.given_name not in message.body
+    assert invited.mother.name not in message.body
+    assert invited.mother.name.split()[0] not in message.subject
+
+
+def test_no_chair_booked_means_no_email_and_the_request_is_kept(world: World, invited: Invited) -> None:
+    conference = invited.conference
+    conference.chair = None
+    conference.save()
+    exclusion = _request(world, invited.mother)
+    assert Exclusion.objects.filter(pk=exclusion.pk).exists()
+    assert not OutboxMessage.objects.filter(purpose=CHAIR_NOTICE_PURPOSE).exists()
+
+
+def test_a_chair_with_an_unusable_address_does_not_lose_the_request(world: World, invited: Invited) -> None:
+    chair = world.professionals["chair"]
+    Professional.objects.filter(pk=chair.pk).update(email="not an address")
+    conference = invited.conference
+    conference.chair = Professional.objects.get(pk=chair.pk)
+    conference.save()
+    exclusion = _request(world, invited.mother)
+    assert Exclusion.objects.filter(pk=exclusion.pk).exists()
+    assert not OutboxMessage.objects.filter(purpose=CHAIR_NOTICE_PURPOSE).exists()
 
 
 @pytest.mark.parametrize("role", [InviteeRole.CHILD, InviteeRole.ADVOCATE, InviteeRole.LEGAL_REPRESENTATIVE])

@@ -27,11 +27,13 @@ Decisions made here:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from cpconf import clock
 from cpconf.access.log import audit_record, audit_snapshot
@@ -51,9 +53,13 @@ from cpconf.conferences.models import (
     ViewsRoute,
 )
 from cpconf.conferences.selectors.exclusions import EXCLUDABLE_ROLE_WORDS
+from cpconf.notifications.secure import sign_in_url
+from cpconf.notifications.services import notify_naming_no_child
 from cpconf.people.models import Professional, User
 from cpconf.people.selectors import professional_for_user, working_calendar_for
 from cpconf.timescales.durations import local_date
+
+logger = logging.getLogger(__name__)
 
 DETAILS_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 5000
@@ -213,7 +219,49 @@ def exclusion_request(
         if asker.pk == me.pk
         else f"Asked by {asker.full_name} by phone; recorded by {me.full_name}.",
     )
+    _tell_the_chair(exclusion, acting_user)
     return exclusion
+
+
+#: The outbox purpose of the email telling the chair that a request waits for them.
+CHAIR_NOTICE_PURPOSE = "exclusion-request-for-chair"
+
+
+def _tell_the_chair(exclusion: Exclusion, acting_user: User) -> None:
+    """Email the booked chair that a request waits for their decision (R-EX-1, R-EX-2: agencies tell the
+    chair). By the conference's reference and a link only: no child, and not whom it is about, so it
+    may go to any address. No chair booked yet: the request is on the chair's list once one is."""
+    conference = exclusion.conference
+    chair = conference.chair
+    if chair is None or not chair.email:
+        return
+    when = f" on {clock.date_in_words(conference.held_on)}" if conference.held_on else ""
+    late = (
+        "\n\nIt came after the policy's notice deadline for exclusion requests."
+        if exclusion.requested_late
+        else ""
+    )
+    body = (
+        f"{exclusion.requested_by.full_name} ({exclusion.requested_by.agency.name}) has asked for someone to "
+        f"be excluded from part of conference {conference.reference}{when}. It needs your decision.{late}"
+        f"\n\nSign in to read the request and decide: "
+        f"{sign_in_url(reverse('conferences:exclusions', args=[conference.public_id]))}"
+    )
+    try:
+        with transaction.atomic():
+            notify_naming_no_child(
+                authority=conference.authority,
+                recipient_email=chair.email,
+                subject=f"An exclusion request for conference {conference.reference} needs your decision",
+                body=body,
+                purpose=CHAIR_NOTICE_PURPOSE,
+                children_not_named=list(conference.children.all()),
+                acting_user=acting_user,
+            )
+    except (ValidationError, ValueError):
+        # An unusable address (or a name that reads like a child's) must not lose the request: it is
+        # saved and waits on the chair's exclusions page all the same.
+        logger.warning("Exclusion request %s: the chair could not be emailed.", exclusion.public_id)
 
 
 def decision_in_words(exclusion: Exclusion) -> str:
