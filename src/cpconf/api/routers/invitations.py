@@ -15,12 +15,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from cpconf import clock
 from cpconf.access import gateways
 from cpconf.access.rules import MANAGE_CONFERENCE, may
 from cpconf.api import selectors
@@ -260,14 +257,6 @@ class ReplyIn(Schema):
     )
 
 
-def _already_replied(invitation: Invitation, replied_at: datetime) -> str:
-    when = clock.date_in_words(timezone.localtime(replied_at).date())
-    return (
-        f"{invitation.name} has already replied on {when}: {invitation.get_reply_display()}. Read the "
-        "invitation again and send 'replace': true to change the reply."
-    )
-
-
 @router.post(
     "/conferences/{uuid:conference_id}/invitations/{uuid:invitation_id}/reply",
     response={200: InvitationOut, **RECORD_REFUSALS, 409: Error},
@@ -291,8 +280,7 @@ def invitation_reply_record(
     if invitation is None:
         raise Http404(NOT_FOUND)
     invitation.conference = conference
-    if invitation.replied_at is not None and not payload.replace:
-        raise HttpError(409, _already_replied(invitation, invitation.replied_at))
+    # "Already replied" is checked under the row lock (a 409), so two first replies at once cannot both pass.
     with service_fields():
         services.invitation_record_reply(
             invitation=invitation,
@@ -302,6 +290,7 @@ def invitation_reply_record(
             colleague_name=payload.colleague_name,
             colleague_email=payload.colleague_email,
             note=payload.note,
+            replace=payload.replace,
         )
     [reloaded] = selectors.invitations_reloaded([invitation])
     reloaded.conference = conference

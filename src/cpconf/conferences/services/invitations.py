@@ -548,6 +548,18 @@ def _set_reply(
 REPLIES_CLOSED_TAKEN_PLACE = "This conference has already taken place, so replies are closed."
 
 
+class AlreadyRepliedError(ValidationError):
+    """A reply was recorded first, perhaps a moment ago by someone else: read it before changing it."""
+
+    def __init__(self, invitation: Invitation, replied_at: datetime) -> None:
+        when = clock.date_in_words(timezone.localtime(replied_at).date())
+        super().__init__(
+            f"{invitation.name} has already replied on {when}: {invitation.get_reply_display()}. Read the "
+            "invitation again and send 'replace': true to change the reply.",
+            code="stale",
+        )
+
+
 def reply_link_problem(invitation: Invitation, sequence: int) -> str:
     """Why a reply through the link cannot be taken now, in words for the person replying; "" if it can."""
     conference = invitation.conference
@@ -616,11 +628,15 @@ def invitation_record_reply(
     colleague_name: str = "",
     colleague_email: str = "",
     note: str = "",
+    replace: bool = True,
 ) -> Invitation:
     """Record a reply that came by letter, phone or in person (R-PR-3). The conference office may change a
-    reply: the history keeps the one before."""
+    reply: the history keeps the one before. With ``replace`` false, a reply already recorded (by anyone,
+    up to the moment the lock is taken) is refused with ``AlreadyRepliedError`` instead."""
     conference = invitation.conference
     _lock(invitation)
+    if not replace and invitation.replied_at is not None:
+        raise AlreadyRepliedError(invitation, invitation.replied_at)
     if invitation.withdrawn_at is not None:
         raise ValidationError("This invitation has been withdrawn.")
     if conference.status == ConferenceStatus.CANCELLED:
