@@ -337,7 +337,10 @@ def build_world() -> World:
         "Police constable",
         [Role.AGENCY_PROFESSIONAL],
     )
-    for key, opener, kid in (("elowen", out_of_hours, child), ("zephyrine", southmoor_officer, southmoor_child)):
+    for key, opener, kid in (
+        ("elowen", out_of_hours, child),
+        ("zephyrine", southmoor_officer, southmoor_child),
+    ):
         assert opener.user is not None
         grants[key] = BreakGlassGrant.objects.create(
             user=opener.user,

@@ -645,7 +645,9 @@ def test_five_failed_searches_spread_over_more_than_fifteen_minutes_are_not_too_
         client = world.client_for("police_officer")
         for _ in range(FAILED_SEARCH_LIMIT):
             fail_search(client)
-            traveller.shift(timedelta(minutes=3, seconds=45))  # the fifth is exactly 15 minutes after the first
+            traveller.shift(
+                timedelta(minutes=3, seconds=45)
+            )  # the fifth is exactly 15 minutes after the first
         assert emergency_search_locked_until(world.user("police_officer")) is None
         assert open_in_emergency(client, nhs_number=world.brother.nhs_number).status_code == 302
 
@@ -680,7 +682,10 @@ def test_the_safeguarding_managers_are_alerted_once_naming_no_child(world: World
     assert alert.recipient == "osric.pendleford@northbridge.example"
     assert alert.subject == "Repeated emergency searches found no child"
     assert alert.child is None
-    assert "Rufus Ashbury (Detective constable, Northbridge Test Police Protection Unit) searched 5 times" in alert.body
+    assert (
+        "Rufus Ashbury (Detective constable, Northbridge Test Police Protection Unit) searched 5 times"
+        in alert.body
+    )
     assert "They cannot search again until" in alert.body
     assert nhs_number_in_test_range(999) not in alert.body
     assert "/children/emergency-access/reviews/" in alert.body

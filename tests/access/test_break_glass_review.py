@@ -54,7 +54,11 @@ def table_rows(html: str) -> list[str]:
 
 
 def post_review(client: Client, grant: BreakGlassGrant, **fields: str) -> object:
-    data = {"outcome": ReviewOutcome.JUSTIFIED.value, "note": "Spoke to her manager: a real emergency.", "version": "0"}
+    data = {
+        "outcome": ReviewOutcome.JUSTIFIED.value,
+        "note": "Spoke to her manager: a real emergency.",
+        "version": "0",
+    }
     data.update(fields)
     return client.post(review_url(grant), data)
 
@@ -307,7 +311,10 @@ def test_a_review_can_be_corrected_and_the_page_shows_its_history(world: World) 
 def test_a_second_manager_saving_over_the_first_is_told_who_reviewed_it(world: World) -> None:
     social_care = world.professionals["safeguarding_manager"].agency
     other = factories.ProfessionalFactory(
-        agency=social_care, user__first_name="Ysella", user__last_name="Brannock", roles=[Role.SAFEGUARDING_MANAGER]
+        agency=social_care,
+        user__first_name="Ysella",
+        user__last_name="Brannock",
+        roles=[Role.SAFEGUARDING_MANAGER],
     )
     assert other.user is not None
     second = Client()
@@ -387,7 +394,11 @@ def test_the_service_checks_what_the_form_checks_and_refuses_reviewing_ones_own(
     assert "follow_up" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         break_glass_review_record(
-            grant=grant, user=world.user("duty_officer"), outcome="justified", note="Mine.", expected_version=0
+            grant=grant,
+            user=world.user("duty_officer"),
+            outcome="justified",
+            note="Mine.",
+            expected_version=0,
         )
     assert error.value.message_dict["outcome"] == ["You cannot review your own emergency access"]
     assert not BreakGlassReview.objects.exists()
@@ -401,7 +412,9 @@ def test_the_service_checks_what_the_form_checks_and_refuses_reviewing_ones_own(
     ["chair", "team_manager", "social_worker", "authority_administrator", "police_officer", "duty_officer",
      "performance_analyst", "service_account", "other_authority_worker", "no_professional_record", "superuser"],
 )  # fmt: skip
-def test_everyone_but_the_safeguarding_manager_is_refused_and_it_is_logged(world: World, persona: str) -> None:
+def test_everyone_but_the_safeguarding_manager_is_refused_and_it_is_logged(
+    world: World, persona: str
+) -> None:
     client = world.client_for(persona)
     assert client.get(LIST).status_code == 403
     assert client.get(review_url(world.grants["corin"])).status_code == 403
@@ -441,6 +454,10 @@ def test_a_review_read_is_logged_against_the_child(world: World) -> None:
 
 
 def test_the_home_page_links_to_the_review_list_for_the_safeguarding_manager_only(world: World) -> None:
-    for persona, linked in (("safeguarding_manager", True), ("team_manager", False), ("police_officer", False)):
+    for persona, linked in (
+        ("safeguarding_manager", True),
+        ("team_manager", False),
+        ("police_officer", False),
+    ):
         html = world.client_for(persona).get("/").content.decode()
         assert (f'href="{LIST}"' in html) is linked, persona

@@ -336,9 +336,10 @@ def break_glass_reviews_for(user: User | AnonymousUser, *, request: HttpRequest 
     if not may(user, REVIEW_EMERGENCY_ACCESS):
         _refuse(user=user, what=EMERGENCY_ACCESS_REVIEWS, reason=NOT_ALLOWED, request=request)
         raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
-    access_record(user=user, what=EMERGENCY_ACCESS_REVIEWS, allowed=True, request=request)
     authority_id = actor_for(user).authority_id
-    assert authority_id is not None  # REVIEW_EMERGENCY_ACCESS needs an active professional record
+    if authority_id is None:  # pragma: no cover - REVIEW_EMERGENCY_ACCESS needs a professional record
+        raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
+    access_record(user=user, what=EMERGENCY_ACCESS_REVIEWS, allowed=True, request=request)
     return authority_id
 
 
@@ -349,7 +350,9 @@ def break_glass_grant_for_review(
     child's authority; logged either way, as a read of the child. 403 for anyone who reviews no emergency
     access (whatever the identifier); 404 alike for one that does not exist and another authority's."""
     if not may(user, REVIEW_EMERGENCY_ACCESS):
-        _refuse(user=user, what=EMERGENCY_ACCESS_REVIEW, reason=NOT_ALLOWED, request=request, object_id=public_id)
+        _refuse(
+            user=user, what=EMERGENCY_ACCESS_REVIEW, reason=NOT_ALLOWED, request=request, object_id=public_id
+        )
         raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
     grant = break_glass_grant_lookup(public_id)
     if grant is None:

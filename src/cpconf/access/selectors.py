@@ -92,7 +92,9 @@ def break_glass_grant_current(user: User | AnonymousUser, child: Child) -> Break
     )
 
 
-def break_glass_grants_current(user: User | AnonymousUser, child_ids: list[int]) -> dict[int, BreakGlassGrant]:
+def break_glass_grants_current(
+    user: User | AnonymousUser, child_ids: list[int]
+) -> dict[int, BreakGlassGrant]:
     """The emergency access ``user`` holds now for each of these children, by child (the one that lasts
     longest), in one query: for a conference's read, which is a read of each of its children."""
     if not user.is_authenticated or not child_ids:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import NoReturn
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -151,9 +151,10 @@ def break_glass_open(
             # chain), so two searches at once cannot both miss that this one reached the limit.
             attempts = _recent_attempts(user)
             locked_until = _locked_until(attempts)
-            if locked_until is not None and _locked_until(
-                [attempt for attempt in attempts if attempt.pk != failure.pk]
-            ) is None:
+            if (
+                locked_until is not None
+                and _locked_until([attempt for attempt in attempts if attempt.pk != failure.pk]) is None
+            ):
                 # This search reached the limit: the managers are told once, now.
                 _alert_too_many_failed_searches(
                     user=user, authority_id=authority_id, failures=FAILED_SEARCH_LIMIT, until=locked_until
@@ -279,7 +280,9 @@ def break_glass_refuse_too_many(
     """Refuse an attempt while the person may not search: logged as refused, naming no child and keeping
     nothing they typed. Call outside any transaction."""
     with transaction.atomic():
-        access_record(user=user, what=EMERGENCY_ACCESS, reason=TOO_MANY_FAILED, allowed=False, request=request)
+        access_record(
+            user=user, what=EMERGENCY_ACCESS, reason=TOO_MANY_FAILED, allowed=False, request=request
+        )
     return EmergencyResult(outcome=EmergencyOutcome.TOO_MANY_FAILED, locked_until=locked_until)
 
 
@@ -361,7 +364,9 @@ def break_glass_review_record(
     elif len(note) > NOTE_MAX_LENGTH:
         errors["note"] = [f"Keep your note to {NOTE_MAX_LENGTH} characters or fewer"]
     if outcome == ReviewOutcome.NOT_JUSTIFIED and not follow_up:
-        errors["follow_up"] = ["Enter what will happen next, for example that you raised it with their manager"]
+        errors["follow_up"] = [
+            "Enter what will happen next, for example that you raised it with their manager"
+        ]
     elif len(follow_up) > NOTE_MAX_LENGTH:
         errors["follow_up"] = [f"Keep what will happen next to {NOTE_MAX_LENGTH} characters or fewer"]
     if grant.user_id == user.pk:

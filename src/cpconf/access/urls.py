@@ -10,7 +10,9 @@ app_name = "access"
 
 urlpatterns = [
     path("children/emergency-access/", views.emergency_access, name="emergency-access"),
-    path("children/emergency-access/reviews/", views.emergency_access_reviews, name="emergency-access-reviews"),
+    path(
+        "children/emergency-access/reviews/", views.emergency_access_reviews, name="emergency-access-reviews"
+    ),
     path(
         "children/emergency-access/reviews/<uuid:grant_id>/",
         views.emergency_access_review,

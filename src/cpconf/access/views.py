@@ -11,8 +11,8 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -63,7 +63,9 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
         refused = request.method == "POST"
         if refused:
             services.break_glass_refuse_too_many(user=user, locked_until=locked_until, request=request)
-        return _locked(request, authority=authority, locked_until=locked_until, status=429 if refused else 200)
+        return _locked(
+            request, authority=authority, locked_until=locked_until, status=429 if refused else 200
+        )
     form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,7 +162,9 @@ def _grant_row(
         until=clock.time_in_words(grant.expires_at),
         reason=grant.reason,
         found_by=grant.get_found_by_display(),
-        reads=[ReadRow(when=clock.time_in_words(read.recorded_at), what=_what_in_words(read)) for read in reads],
+        reads=[
+            ReadRow(when=clock.time_in_words(read.recorded_at), what=_what_in_words(read)) for read in reads
+        ],
         reviewed=reviewed,
         outcome=review.get_outcome_display() if review is not None else "",
         justified=review is not None and review.outcome == ReviewOutcome.JUSTIFIED,
@@ -168,7 +172,9 @@ def _grant_row(
         due=clock.date_in_words(deadlines.review_due(grant, calendar)),
         note=review.note if review is not None else "",
         follow_up=review.follow_up if review is not None else "",
-        reviewed_by=(review.reviewed_by.get_full_name() or review.reviewed_by.email) if review is not None else "",
+        reviewed_by=(review.reviewed_by.get_full_name() or review.reviewed_by.email)
+        if review is not None
+        else "",
         reviewed_at=clock.time_in_words(review.reviewed_at) if review is not None else "",
     )
 
@@ -210,7 +216,7 @@ def emergency_access_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRe
     grant = gateways.break_glass_grant_for_review(user, grant_id, request=request)
     review: BreakGlassReview | None = getattr(grant, "review", None)
     version = 0 if review is None else review.version
-    initial = {"version": version}
+    initial: dict[str, object] = {"version": version}
     if review is not None:
         initial |= {"outcome": review.outcome, "note": review.note, "follow_up": review.follow_up}
     form = BreakGlassReviewForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -229,7 +235,9 @@ def emergency_access_review(request: HttpRequest, grant_id: uuid.UUID) -> HttpRe
             # A stale review is about the whole form; the service's own checks are keyed by field.
             form.add_error(None, error)
         else:
-            messages.success(request, f"Your review of {grant.user.get_full_name()}'s emergency access was saved.")
+            messages.success(
+                request, f"Your review of {grant.user.get_full_name()}'s emergency access was saved."
+            )
             return redirect("access:emergency-access-reviews")
     reads = selectors.reads_during([grant])[grant.pk]
     row = _grant_row(grant, reads, working_calendar_for(grant.child.authority), clock.today())
