@@ -669,8 +669,13 @@ def test_searches_matching_several_children_count_as_failed(world: World) -> Non
         date_of_birth=world.brother.date_of_birth,
     )
     client = world.client_for("police_officer")
-    for _ in range(FAILED_SEARCH_LIMIT):
+    for _ in range(FAILED_SEARCH_LIMIT - 1):
         open_in_emergency(client, **by_name_and_birthday(world.brother))
+    fifth = open_in_emergency(client, **by_name_and_birthday(world.brother))
+    assert (
+        "More than one child in Northbridge Test City Council matches the details you gave, so no record "
+        in (text(fifth.content.decode()))
+    )
     assert emergency_search_locked_until(world.user("police_officer")) is not None
 
 

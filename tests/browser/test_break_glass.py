@@ -85,15 +85,21 @@ def test_the_review_list_and_form_with_its_errors_have_no_accessibility_violatio
     expect(summary).to_contain_text("Enter what you found")
     expect(summary).to_contain_text("Enter what will happen next")
     assert_accessible(page)
-    page.get_by_label("What you found").fill("Her clinical lead says the child was not in her care that night.")
-    page.get_by_label("If it was not justified, what will happen next?").fill("Raised with the clinical lead.")
+    page.get_by_label("What you found").fill(
+        "Her clinical lead says the child was not in her care that night."
+    )
+    page.get_by_label("If it was not justified, what will happen next?").fill(
+        "Raised with the clinical lead."
+    )
     page.get_by_role("button", name="Save review").click()
     expect(page).to_have_title(page_title("Emergency access to review"))
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your review of Wenna Trethowan")
     expect(page.locator("tbody")).to_contain_text("Not justified")
     assert_accessible(page)
     # The review, with its history.
-    page.get_by_role("link", name="See review of Wenna Trethowan's access to Elowen Fairbrass's record").click()
+    page.get_by_role(
+        "link", name="See review of Wenna Trethowan's access to Elowen Fairbrass's record"
+    ).click()
     expect(page.locator("main")).to_contain_text("Changes to the review")
     assert_accessible(page)
 

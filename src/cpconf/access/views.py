@@ -37,9 +37,10 @@ SEVERAL_MATCH_MESSAGE = (
 
 
 def _locked(
-    request: HttpRequest, *, authority: str, locked_until: datetime, status: int, searched: bool = False
+    request: HttpRequest, *, authority: str, locked_until: datetime, status: int, searched: str = ""
 ) -> HttpResponse:
-    """The page that says the person may not search again yet, and until when (no form)."""
+    """The page that says the person may not search again yet, and until when (no form); ``searched`` is
+    what the search just made found, when one was."""
     context = {
         "authority": authority,
         "locked_until": clock.time_of_day_in_words(locked_until),
@@ -86,7 +87,11 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 return redirect("people:child-detail", public_id=result.child.public_id)
             if result.locked_until is not None:
                 # This search was the last allowed for now (or another at the same time was).
-                searched = result.outcome is not services.EmergencyOutcome.TOO_MANY_FAILED
+                searched = {
+                    services.EmergencyOutcome.NO_MATCH: f"No child in {authority} matches the details you gave",
+                    services.EmergencyOutcome.SEVERAL_MATCH: f"More than one child in {authority} matches "
+                    "the details you gave",
+                }.get(result.outcome, "")
                 return _locked(
                     request,
                     authority=authority,
