@@ -461,3 +461,13 @@ def test_the_home_page_links_to_the_review_list_for_the_safeguarding_manager_onl
     ):
         html = world.client_for(persona).get("/").content.decode()
         assert (f'href="{LIST}"' in html) is linked, persona
+
+
+def test_who_has_seen_the_record_names_the_review_in_words(world: World) -> None:
+    client = world.client_for("safeguarding_manager")
+    client.get(review_url(world.grants["elowen"]))
+    words = text(client.get(f"/children/{world.child.public_id}/access/").content.decode())
+    assert (
+        "Osric Pendleford osric.pendleford@northbridge.example Reviewing an emergency access to the record Seen"
+        in words
+    )
