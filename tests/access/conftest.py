@@ -72,6 +72,9 @@ class World:
     # would let them see the child (tests/conferences covers that). Each has one invitation (Elowen's
     # mother, or an observer), a report owed and an exclusion request, for pages that take their identifiers.
     conferences: dict[str, Conference]
+    # An emergency access to each child above, for the review pages: Corin's is the duty officer's (it
+    # lasts); Elowen's and Zephyrine's were opened ten days ago by people who are not personas.
+    grants: dict[str, BreakGlassGrant]
 
     def user(self, persona: str) -> User:
         user = self.users[persona]
@@ -306,14 +309,47 @@ def build_world() -> World:
     now = clock.now()
     duty_officer = professionals["duty_officer"].user
     assert duty_officer is not None
-    BreakGlassGrant.objects.create(
-        user=duty_officer,
-        child=unrelated_child,
-        reason="Corin was found alone at the bus station at night; checking for a plan before placing him.",
-        found_by=EmergencySearch.NAME_AND_DATE_OF_BIRTH,
-        started_at=now - timedelta(hours=1),
-        expires_at=now + timedelta(hours=2),
+    grants = {
+        "corin": BreakGlassGrant.objects.create(
+            user=duty_officer,
+            child=unrelated_child,
+            reason="Corin was found alone at the bus station at night; checking for a plan before placing him.",
+            found_by=EmergencySearch.NAME_AND_DATE_OF_BIRTH,
+            started_at=now - timedelta(hours=1),
+            expires_at=now + timedelta(hours=2),
+        ),
+    }
+    # Two emergency accesses long over, for the review pages (no persona's: they change nobody's view):
+    # Elowen's by an out-of-hours doctor ten days ago, not reviewed; Zephyrine's by a Southmoor officer.
+    out_of_hours = _professional(
+        health,
+        "wenna.trethowan@nhs.northbridge.example",
+        "Wenna",
+        "Trethowan",
+        "Out-of-hours doctor",
+        [Role.AGENCY_PROFESSIONAL],
     )
+    southmoor_officer = _professional(
+        _agency(southmoor, "Southmoor Test Police", AgencyType.POLICE),
+        "kenver.polglaze@police.southmoor.example",
+        "Kenver",
+        "Polglaze",
+        "Police constable",
+        [Role.AGENCY_PROFESSIONAL],
+    )
+    for key, opener, kid in (
+        ("elowen", out_of_hours, child),
+        ("zephyrine", southmoor_officer, southmoor_child),
+    ):
+        assert opener.user is not None
+        grants[key] = BreakGlassGrant.objects.create(
+            user=opener.user,
+            child=kid,
+            reason="Seen at the walk-in centre at night with an injury; checking for a plan before discharge.",
+            found_by=EmergencySearch.NHS_NUMBER,
+            started_at=now - timedelta(days=10),
+            expires_at=now - timedelta(days=10) + timedelta(hours=3),
+        )
     for domain in ("northbridge.example", "nhs.northbridge.example"):
         factories.SecureEmailDomainFactory(authority=northbridge, domain=domain)
 
@@ -340,6 +376,7 @@ def build_world() -> World:
         users=users,
         professionals=professionals,
         conferences=conferences,
+        grants=grants,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from html import unescape
 
@@ -21,8 +22,17 @@ from cpconf import clock
 from cpconf.access.gateways import EMERGENCY_ACCESS
 from cpconf.access.models import AccessEntry, AuditEntry, BreakGlassGrant, EmergencySearch
 from cpconf.access.rules import VIEW_CHILD, VIEW_CONFIDENTIAL_CONTACT_DETAILS, may
-from cpconf.access.services import EmergencyOutcome, break_glass_open
+from cpconf.access.services import (
+    FAILED_SEARCH_LIMIT,
+    FAILED_SEARCH_LOCK,
+    NO_MATCH,
+    TOO_MANY_FAILED,
+    EmergencyOutcome,
+    break_glass_open,
+    emergency_search_locked_until,
+)
 from cpconf.notifications.models import OutboxMessage
+from cpconf.people.demo_data import nhs_number_in_test_range
 from cpconf.people.models import AgencyType, Child, Professional, Role
 from cpconf.people.views import access_ends_in_words
 from tests import factories
@@ -324,7 +334,9 @@ def test_another_authoritys_child_is_never_found_and_nothing_about_them_is_shown
     assert "Calloway" not in by_number.content.decode()
     assert by_name.content.decode().count("Calloway") == 1
     assert world.southmoor_child.nhs_number not in by_name.content.decode()
-    assert not BreakGlassGrant.objects.filter(child=world.southmoor_child).exists()
+    assert not BreakGlassGrant.objects.filter(
+        child=world.southmoor_child, user=world.user("police_officer")
+    ).exists()
     assert not AccessEntry.objects.filter(child_public_id=world.southmoor_child.public_id).exists()
 
 
@@ -361,7 +373,7 @@ def test_someone_who_may_already_see_the_child_is_just_taken_to_the_record(world
     # The health visitor is allocated to Elowen: nothing to open, nobody to alert.
     response = open_in_emergency(world.client_for("health_visitor"), nhs_number=world.child.nhs_number)
     assert response.status_code == 302 and response["Location"] == record_url(world.child)
-    assert not BreakGlassGrant.objects.filter(child=world.child).exists()
+    assert not BreakGlassGrant.objects.filter(child=world.child, user=world.user("health_visitor")).exists()
     assert OutboxMessage.objects.count() == 0
     # The same while an emergency access lasts: it is not opened twice.
     response = open_in_emergency(
@@ -535,3 +547,167 @@ def test_the_record_page_needs_the_same_queries_with_emergency_access(
     with django_assert_num_queries(17):  # type: ignore[operator]
         response = client.get(record_url(world.unrelated_child))
     assert "You opened this record in an emergency." in text(response.content.decode())
+
+
+# A conference seen through an emergency access
+
+
+def test_a_conference_read_through_an_emergency_access_is_marked_as_one(world: World) -> None:
+    grant = BreakGlassGrant.objects.get(child=world.unrelated_child)
+    conference = world.conferences["corin"]
+    assert world.client_for("duty_officer").get(f"/conferences/{conference.public_id}/").status_code == 200
+    world.client_for("social_worker").get(f"/conferences/{conference.public_id}/")
+    reads = AccessEntry.objects.filter(child_public_id=world.unrelated_child.public_id, allowed=True)
+    emergency = reads.get(actor=world.user("duty_officer"))
+    assert (emergency.what, emergency.reason, emergency.object_id) == (
+        "conference-emergency",
+        grant.reason,
+        conference.public_id,
+    )
+    ordinary = reads.get(actor=world.user("social_worker"))
+    assert (ordinary.what, ordinary.reason) == ("conference", "")
+    # "Who has seen this record" marks it, with the reason.
+    words = text(
+        world.client_for("safeguarding_manager")
+        .get(f"/children/{world.unrelated_child.public_id}/access/")
+        .content.decode()
+    )
+    assert f"A conference about this child Emergency access Reason given: {grant.reason} Seen" in words
+
+
+def test_a_conference_read_by_someone_allocated_is_not_marked(world: World) -> None:
+    # The health visitor is allocated to Elowen; an expired emergency access (the world's doctor's) is
+    # someone else's: nothing marks her read.
+    world.client_for("health_visitor").get(f"/conferences/{world.conferences['elowen'].public_id}/")
+    read = AccessEntry.objects.get(actor=world.user("health_visitor"), child_public_id=world.child.public_id)
+    assert (read.what, read.reason) == ("conference", "")
+
+
+# Too many searches that find nobody (docs/access.md)
+
+
+def fail_search(client: Client) -> HttpResponse:
+    return open_in_emergency(client, nhs_number=nhs_number_in_test_range(999))
+
+
+def test_after_five_failed_searches_the_next_is_refused_without_searching_and_logged(world: World) -> None:
+    client = world.client_for("police_officer")
+    for _ in range(FAILED_SEARCH_LIMIT - 1):
+        assert "No child in Northbridge" in text(fail_search(client).content.decode())
+    # The fifth still searches (and says so), and says until when no more are allowed.
+    fifth = fail_search(client)
+    assert fifth.status_code == 200
+    words = text(fifth.content.decode())
+    assert "No child in Northbridge Test City Council matches the details you gave" in words
+    assert "You searched 5 times in 15 minutes without finding one child. You can search again at" in words
+    # The sixth, even for a child who exists, searches nothing and opens nothing.
+    sixth = open_in_emergency(client, nhs_number=world.brother.nhs_number)
+    assert sixth.status_code == 429
+    assert "You cannot search again yet" in text(sixth.content.decode())
+    assert not BreakGlassGrant.objects.filter(user=world.user("police_officer")).exists()
+    refused = AccessEntry.objects.filter(what=EMERGENCY_ACCESS, actor=world.user("police_officer"))
+    assert [entry.reason for entry in refused.order_by("sequence")] == [NO_MATCH] * 5 + [TOO_MANY_FAILED]
+    assert not refused.filter(allowed=True).exists()
+    assert refused.last() is not None and refused.order_by("sequence").last().child_public_id is None  # type: ignore[union-attr]
+    # The page itself says so too, without a form.
+    page = client.get(URL)
+    assert page.status_code == 200 and 'name="reason"' not in page.content.decode()
+
+
+def test_four_failed_searches_still_allow_the_fifth_to_open_a_record(world: World) -> None:
+    client = world.client_for("police_officer")
+    for _ in range(FAILED_SEARCH_LIMIT - 1):
+        fail_search(client)
+    response = open_in_emergency(client, nhs_number=world.brother.nhs_number)
+    assert response.status_code == 302 and response["Location"] == record_url(world.brother)
+
+
+def test_the_wait_ends_fifteen_minutes_after_the_fifth_failed_search(world: World) -> None:
+    start = clock.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = world.client_for("police_officer")
+        for _ in range(FAILED_SEARCH_LIMIT):
+            fail_search(client)
+            traveller.shift(timedelta(minutes=1))
+        fifth = start + timedelta(minutes=FAILED_SEARCH_LIMIT - 1)
+        traveller.move_to(fifth + FAILED_SEARCH_LOCK - timedelta(seconds=1))
+        assert emergency_search_locked_until(world.user("police_officer")) == fifth + FAILED_SEARCH_LOCK
+        assert open_in_emergency(client, nhs_number=world.brother.nhs_number).status_code == 429
+        traveller.move_to(fifth + FAILED_SEARCH_LOCK)
+        assert emergency_search_locked_until(world.user("police_officer")) is None
+        client = world.client_for("police_officer")
+        assert open_in_emergency(client, nhs_number=world.brother.nhs_number).status_code == 302
+
+
+def test_five_failed_searches_spread_over_more_than_fifteen_minutes_are_not_too_many(world: World) -> None:
+    start = clock.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = world.client_for("police_officer")
+        for _ in range(FAILED_SEARCH_LIMIT):
+            fail_search(client)
+            traveller.shift(
+                timedelta(minutes=3, seconds=45)
+            )  # the fifth is exactly 15 minutes after the first
+        assert emergency_search_locked_until(world.user("police_officer")) is None
+        assert open_in_emergency(client, nhs_number=world.brother.nhs_number).status_code == 302
+
+
+def test_a_record_opened_starts_the_count_again(world: World) -> None:
+    client = world.client_for("police_officer")
+    for _ in range(FAILED_SEARCH_LIMIT - 1):
+        fail_search(client)
+    assert open_in_emergency(client, nhs_number=world.brother.nhs_number).status_code == 302
+    fail_search(client)
+    assert emergency_search_locked_until(world.user("police_officer")) is None
+
+
+def test_searches_matching_several_children_count_as_failed(world: World) -> None:
+    factories.ChildFactory(
+        authority=world.northbridge,
+        given_name=world.brother.given_name,
+        family_name=world.brother.family_name,
+        date_of_birth=world.brother.date_of_birth,
+    )
+    client = world.client_for("police_officer")
+    for _ in range(FAILED_SEARCH_LIMIT - 1):
+        open_in_emergency(client, **by_name_and_birthday(world.brother))
+    fifth = open_in_emergency(client, **by_name_and_birthday(world.brother))
+    assert (
+        "More than one child in Northbridge Test City Council matches the details you gave, so no record "
+        in (text(fifth.content.decode()))
+    )
+    assert emergency_search_locked_until(world.user("police_officer")) is not None
+
+
+def test_the_safeguarding_managers_are_alerted_once_naming_no_child(world: World) -> None:
+    client = world.client_for("police_officer")
+    for _ in range(FAILED_SEARCH_LIMIT + 3):
+        fail_search(client)
+    [alert] = OutboxMessage.objects.filter(purpose="emergency-access-too-many-failures")
+    assert alert.recipient == "osric.pendleford@northbridge.example"
+    assert alert.subject == "Repeated emergency searches found no child"
+    assert alert.child is None
+    assert (
+        "Rufus Ashbury (Detective constable, Northbridge Test Police Protection Unit) searched 5 times"
+        in alert.body
+    )
+    assert "They cannot search again until" in alert.body
+    assert nhs_number_in_test_range(999) not in alert.body
+    assert "/children/emergency-access/reviews/" in alert.body
+
+
+def test_each_person_is_limited_on_their_own(world: World) -> None:
+    for _ in range(FAILED_SEARCH_LIMIT):
+        fail_search(world.client_for("police_officer"))
+    response = open_in_emergency(world.client_for("health_visitor"), nhs_number=world.brother.nhs_number)
+    assert response.status_code == 302
+
+
+def test_whether_someone_may_search_is_one_query(
+    world: World, django_assert_num_queries: Callable[..., object]
+) -> None:
+    for _ in range(3):
+        fail_search(world.client_for("police_officer"))
+    user = world.user("police_officer")
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        assert emergency_search_locked_until(user) is None

@@ -120,6 +120,35 @@ EMERGENCY_ACCESS = {
 }
 
 
+# Reviewing emergency access (break glass review, issue 3): the safeguarding managers of the authority
+# whose child's record was opened. Everyone else is refused the whole area (403, whatever the identifier);
+# a safeguarding manager gets 404 for another authority's emergency access and a guessed one.
+EMERGENCY_ACCESS_REVIEWS = {
+    **dict.fromkeys(PERSONAS, 403),
+    **dict.fromkeys(SIGNED_OUT, SIGN_IN),
+    "safeguarding_manager": 200,
+}
+EMERGENCY_ACCESS_REVIEW = _table(
+    """
+    chair:                   403 403 403 403
+    social_worker:           403 403 403 403
+    team_manager:            403 403 403 403
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 403 403 403 403
+    health_visitor:          403 403 403 403
+    police_officer:          403 403 403 403
+    duty_officer:            403 403 403 403
+    performance_analyst:     403 403 403 403
+    service_account:         403 403 403 403
+    other_authority_worker:  403 403 403 403
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  403 403 403 403
+    superuser:               403 403 403 403
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+
 # A conference (issue 4), and its invitations, reports, exclusions and attendance, are seen by whoever
 # sees every child it is about: the same as the child's record (the health visitor sees Elowen's, the
 # duty officer Corin's while the emergency access lasts).
@@ -299,6 +328,8 @@ ROUTES: dict[str, Rule] = {
     "people:child-detail": by_table(CHILD_RECORD),
     "people:child-access-history": by_table(ACCESS_HISTORY),
     "access:emergency-access": lambda persona, child: EMERGENCY_ACCESS[persona],
+    "access:emergency-access-reviews": lambda persona, child: EMERGENCY_ACCESS_REVIEWS[persona],
+    "access:emergency-access-review": by_table(EMERGENCY_ACCESS_REVIEW),
     # Strategy discussions and Section 47 enquiries (issue 4).
     "enquiries:enquiry-list": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     "enquiries:strategy-discussion-new": lambda persona, child: SOCIAL_CARE_ONLY[persona],
@@ -460,11 +491,13 @@ def _identifiers(world: World, kind: str) -> tuple[uuid.UUID, str]:
 
 
 def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
-    """The public identifier for a URL parameter, by its name: ``conference_id`` is the conference about
-    the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own;
+    """The public identifier for a URL parameter, by its name: ``grant_id`` is the emergency access to the
+    child of this kind, ``conference_id`` the conference about the child of this kind, ``invitation_id``, ``report_id`` and ``exclusion_id`` that conference's own;
     any other identifier is the child's."""
     if kind == GUESSED:
         return uuid.uuid4()
+    if name == "grant_id":  # the emergency access to the child of this kind
+        return world.grants[kind].public_id
     if name in {"conference_id", "invitation_id", "report_id", "exclusion_id", "enquiry_id", "discussion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":

@@ -62,3 +62,62 @@ def test_a_record_opened_with_the_keyboard_shows_its_banner_without_violations(
     )
     expect(page.locator("main")).to_contain_text("Contact details withheld")
     assert_accessible(page)
+
+
+def test_the_review_list_and_form_with_its_errors_have_no_accessibility_violations(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    sign_in_as(page, live_server, world.user("safeguarding_manager"))
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Emergency access to review").click()
+    expect(page).to_have_title(page_title("Emergency access to review"))
+    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("tbody")).to_contain_text("Review overdue")
+    assert_accessible(page)
+    page.get_by_role("link", name="Review Wenna Trethowan's access to Elowen Fairbrass's record").click()
+    expect(page).to_have_title(page_title("Review emergency access"))
+    assert_accessible(page)
+    # Not justified, with nothing said: the error summary, each message beside its field.
+    page.get_by_label("No, it was not justified").check()
+    page.get_by_role("button", name="Save review").click()
+    expect(page).to_have_title(page_title("Error: Review emergency access"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter what you found")
+    expect(summary).to_contain_text("Enter what will happen next")
+    assert_accessible(page)
+    page.get_by_label("What you found").fill(
+        "Her clinical lead says the child was not in her care that night."
+    )
+    page.get_by_label("If it was not justified, what will happen next?").fill(
+        "Raised with the clinical lead."
+    )
+    page.get_by_role("button", name="Save review").click()
+    expect(page).to_have_title(page_title("Emergency access to review"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your review of Wenna Trethowan")
+    expect(page.locator("tbody")).to_contain_text("Not justified")
+    assert_accessible(page)
+    # The review, with its history.
+    page.get_by_role(
+        "link", name="See review of Wenna Trethowan's access to Elowen Fairbrass's record"
+    ).click()
+    expect(page.locator("main")).to_contain_text("Changes to the review")
+    assert_accessible(page)
+
+
+def test_the_page_after_too_many_failed_searches_has_no_accessibility_violations(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    from cpconf.access.services import FAILED_SEARCH_LIMIT
+    from cpconf.people.demo_data import nhs_number_in_test_range
+
+    sign_in_as(page, live_server, world.user("police_officer"))
+    for _ in range(FAILED_SEARCH_LIMIT):
+        page.goto(f"{live_server.url}/children/emergency-access/")
+        page.get_by_label("NHS number").fill(nhs_number_in_test_range(999))
+        page.get_by_label("Why do you need to open this record now?").fill(
+            "A child brought to the station at night; checking who holds parental responsibility."
+        )
+        page.get_by_label("I understand that opening this record is recorded").check()
+        page.get_by_role("button", name="Open the record").click()
+    expect(page).to_have_title(page_title("You cannot search again yet"))
+    assert_accessible(page)

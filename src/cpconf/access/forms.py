@@ -1,4 +1,4 @@
-"""The form for opening a child's record in an emergency (break glass, docs/access.md)."""
+"""The forms for opening a child's record in an emergency and for reviewing it (break glass, docs/access.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from cpconf import clock
-from cpconf.access.services import REASON_MAX_LENGTH, REASON_MIN_LENGTH
+from cpconf.access.models import ReviewOutcome
+from cpconf.access.services import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, REASON_MIN_LENGTH
 from cpconf.people import identifiers
 
 REASON_MESSAGE = (
@@ -115,4 +116,54 @@ class EmergencyAccessForm(forms.Form):
         names_and_date = cleaned.get("given_name") and cleaned.get("family_name") and cleaned["date_of_birth"]
         if not self.has_error("nhs_number") and not cleaned.get("nhs_number") and not names_and_date:
             raise forms.ValidationError(SEARCH_MESSAGE)
+        return cleaned
+
+
+class BreakGlassReviewForm(forms.Form):
+    """The safeguarding manager's review of one emergency access: justified or not, a note, and what will
+    follow one that was not. The review's version travels in a hidden field (two managers at once)."""
+
+    outcome = forms.ChoiceField(
+        label="Was opening the record justified?",
+        widget=forms.RadioSelect,
+        choices=[
+            (ReviewOutcome.JUSTIFIED.value, "Yes, it was justified"),
+            (ReviewOutcome.NOT_JUSTIFIED.value, "No, it was not justified"),
+        ],
+        error_messages={
+            "required": "Select whether opening the record was justified",
+            "invalid_choice": "Select whether opening the record was justified",
+        },
+    )
+    note = forms.CharField(
+        label="What you found",
+        help_text="For example, who you spoke to and what they told you. This is kept with the emergency access.",
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter what you found, for example who you spoke to and what they told you",
+            "max_length": f"Keep your note to {NOTE_MAX_LENGTH} characters or fewer",
+        },
+    )
+    follow_up = forms.CharField(
+        label="If it was not justified, what will happen next?",
+        help_text="For example, that you raised it with their manager or your information governance lead.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Keep what will happen next to {NOTE_MAX_LENGTH} characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].legend_classes = "govuk-fieldset__legend--m"  # type: ignore[attr-defined]
+        self.fields["outcome"].choice_hints = {}  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") == ReviewOutcome.NOT_JUSTIFIED and not cleaned.get("follow_up", "").strip():
+            self.add_error(
+                "follow_up", "Enter what will happen next, for example that you raised it with their manager"
+            )
         return cleaned

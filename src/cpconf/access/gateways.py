@@ -14,7 +14,9 @@ the caller's transaction, if any, and commits or rolls back with the read it rec
 
 A read by someone who sees the record because they opened it in an emergency (break glass) is logged as
 such (``what`` ends in ``-emergency``), with the reason they gave and the emergency access it rests on,
-so that "Who has seen this record" shows it for review.
+so that "Who has seen this record" shows it for review. A conference's read is a read of each of its
+children: a child seen through an emergency access is marked the same way, with the reason, the object
+staying the conference (or the part of it) that was read.
 """
 
 from __future__ import annotations
@@ -33,16 +35,26 @@ from cpconf.access.log import access_history_for_child, access_record
 from cpconf.access.models import AccessEntry, BreakGlassGrant
 from cpconf.access.rules import (
     OPEN_IN_EMERGENCY,
+    REVIEW_EMERGENCY_ACCESS,
     SEE_CHILDREN,
     SEE_CONFERENCES,
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFERENCE,
+    actor_for,
+    is_api_service_account,
     is_social_care_staff,
     may,
     visible_conferences_filter,
 )
-from cpconf.access.selectors import break_glass_grant_current, child_lookup, children_visible_to
+from cpconf.access.selectors import (
+    EMERGENCY_ACCESS_WHAT,
+    break_glass_grant_current,
+    break_glass_grant_lookup,
+    break_glass_grants_current,
+    child_lookup,
+    children_visible_to,
+)
 from cpconf.conferences.models import Conference
 from cpconf.people.models import Child, User
 
@@ -52,7 +64,7 @@ CHILD_LIST = "child-list"
 ACCESS_HISTORY = "access-history"
 # Opening a record in an emergency (the search, and the access it opens), and the mark on every read
 # made through that access ("child-record-emergency").
-EMERGENCY_ACCESS = "emergency-access"
+EMERGENCY_ACCESS = EMERGENCY_ACCESS_WHAT
 EMERGENCY_SUFFIX = "-emergency"
 
 # Why a refusal happened, for the log only: never shown to the person refused.
@@ -265,9 +277,26 @@ def conference_for(
             user=user, what=what, reason=f"Not allowed: {permission}.", request=request, object_id=public_id
         )
         raise PermissionDenied("Your roles do not include doing this for this conference.")
-    for child in conference.children.order_by("pk"):
+    children = list(conference.children.order_by("pk"))
+    # A child seen only because the person opened their record in an emergency: the read of the
+    # conference is a read of that child's record through the emergency access, and is marked so, with
+    # the reason given (as child_access_for marks the record's own reads). Social care staff and the
+    # authority's own system never hold one: no query.
+    emergency = (
+        {}
+        if is_social_care_staff(user) or is_api_service_account(user)
+        else break_glass_grants_current(user, [child.pk for child in children])
+    )
+    for child in children:
+        grant = emergency.get(child.pk)
         access_record(
-            user=user, what=what, child=child, object_id=object_id or public_id, allowed=True, request=request
+            user=user,
+            what=what if grant is None else f"{what}{EMERGENCY_SUFFIX}",
+            child=child,
+            object_id=object_id or public_id,
+            reason="" if grant is None else grant.reason,
+            allowed=True,
+            request=request,
         )
     return conference
 
@@ -290,3 +319,67 @@ def conferences_for(
         raise PermissionDenied("Your roles do not include seeing conferences.")
     access_record(user=user, what=CONFERENCE_LIST, allowed=True, request=request)
     return Conference.objects.filter(visible_conferences_filter(user))
+
+
+# Break glass review (issue 3; docs/access.md): the authority's safeguarding managers review each emergency
+# access. The list is one log row (it names children, as the list of children does, but is about no one
+# child); each emergency access opened for review is a read of its child.
+EMERGENCY_ACCESS_REVIEWS = "emergency-access-reviews"
+EMERGENCY_ACCESS_REVIEW = "emergency-access-review"
+GRANT_NOT_FOUND_MESSAGE = "There is no emergency access here, or you do not have access to it."
+REVIEW_REFUSED_MESSAGE = "Reviewing emergency access is for your authority's safeguarding managers."
+
+
+def break_glass_reviews_for(user: User | AnonymousUser, *, request: HttpRequest | None = None) -> int:
+    """Let ``user`` see the list of emergency accesses to review, or refuse (logged, 403). Returns the
+    authority whose accesses they review."""
+    if not may(user, REVIEW_EMERGENCY_ACCESS):
+        _refuse(user=user, what=EMERGENCY_ACCESS_REVIEWS, reason=NOT_ALLOWED, request=request)
+        raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
+    authority_id = actor_for(user).authority_id
+    if authority_id is None:  # pragma: no cover - REVIEW_EMERGENCY_ACCESS needs a professional record
+        raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
+    access_record(user=user, what=EMERGENCY_ACCESS_REVIEWS, allowed=True, request=request)
+    return authority_id
+
+
+def break_glass_grant_for_review(
+    user: User | AnonymousUser, public_id: uuid.UUID, *, request: HttpRequest | None = None
+) -> BreakGlassGrant:
+    """The emergency access with this public identifier, for its review by a safeguarding manager of the
+    child's authority; logged either way, as a read of the child. 403 for anyone who reviews no emergency
+    access (whatever the identifier); 404 alike for one that does not exist and another authority's."""
+    if not may(user, REVIEW_EMERGENCY_ACCESS):
+        _refuse(
+            user=user, what=EMERGENCY_ACCESS_REVIEW, reason=NOT_ALLOWED, request=request, object_id=public_id
+        )
+        raise PermissionDenied(REVIEW_REFUSED_MESSAGE)
+    grant = break_glass_grant_lookup(public_id)
+    if grant is None:
+        _refuse(
+            user=user,
+            what=EMERGENCY_ACCESS_REVIEW,
+            reason="No emergency access has this identifier.",
+            request=request,
+            object_id=public_id,
+        )
+        raise Http404(GRANT_NOT_FOUND_MESSAGE)
+    if not may(user, REVIEW_EMERGENCY_ACCESS, grant):
+        _refuse(
+            user=user,
+            what=EMERGENCY_ACCESS_REVIEW,
+            reason=NOT_ALLOWED,
+            request=request,
+            child=grant.child,
+            object_id=public_id,
+        )
+        raise Http404(GRANT_NOT_FOUND_MESSAGE)
+    access_record(
+        user=user,
+        what=EMERGENCY_ACCESS_REVIEW,
+        child=grant.child,
+        object_id=grant.public_id,
+        allowed=True,
+        request=request,
+    )
+    return grant

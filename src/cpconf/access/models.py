@@ -102,6 +102,9 @@ class AccessEntry(ChainedEntry):
         indexes = [
             models.Index(fields=["child_public_id", "-sequence"], name="access_child_newest_first"),
             models.Index(fields=["actor", "-sequence"], name="access_actor_newest_first"),
+            # The limit on failed emergency searches asks, before each one, "this person's recent
+            # emergency attempts" (cpconf.access.services).
+            models.Index(fields=["actor", "what", "-recorded_at"], name="access_actor_what_recent"),
         ]
 
     def __str__(self) -> str:
@@ -195,3 +198,43 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Emergency access {self.public_id}"
+
+
+class ReviewOutcome(models.TextChoices):
+    """What the safeguarding manager found when they reviewed an emergency access."""
+
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlassReview(models.Model):
+    """A safeguarding manager's review of one emergency access (security note §0 point 4): whether opening
+    the record was justified, why, and, when it was not, what will follow. The access itself is never
+    changed; a review may be corrected, each change in the audit history (``version`` guards against
+    two managers saving at once)."""
+
+    grant = models.OneToOneField(BreakGlassGrant, on_delete=models.PROTECT, related_name="review")
+    outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
+    note = models.TextField()
+    # What will follow an access that was not justified (for example, raised with their manager).
+    follow_up = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "emergency access review"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome=ReviewOutcome.JUSTIFIED) | ~models.Q(follow_up=""),
+                name="break_glass_review_not_justified_has_follow_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of emergency access {self.grant.public_id}"
+
+    @property
+    def child(self) -> Child:
+        """The child the reviewed access was to (so that the audit history files the review with them)."""
+        return self.grant.child

@@ -74,6 +74,8 @@ SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (
 REQUEST_EXCLUSION = "access.request_exclusion"  # ask its chair to exclude someone (R-EX-1, R-EX-2)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
+# Break glass review (issue 3): the authority's safeguarding managers review each emergency access.
+REVIEW_EMERGENCY_ACCESS = "access.review_emergency_access"  # the list of emergency accesses, and each one
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -453,6 +455,26 @@ def is_invited_professional(user: Any, conference: Conference | None) -> bool:
     )
 
 
+# Break glass review (issue 3): the safeguarding manager of the authority whose child's record was opened
+# in an emergency. Children's social care staff with the role, as for "who has seen this record" (a
+# health safeguarding lead could not open the child's record, so cannot judge what was read).
+
+
+@predicate
+def is_safeguarding_manager(user: Any) -> bool:
+    return Role.SAFEGUARDING_MANAGER in _actor(user).roles
+
+
+@predicate
+def list_or_grant_of_own_authority(user: Any, grant: BreakGlassGrant | None) -> bool:
+    """Asked without an emergency access: the list, which shows only the person's own authority's. Asked
+    of one: it was to a child of the person's own authority."""
+    if grant is None:
+        return True
+    actor = _actor(user)
+    return actor.authority_id is not None and bool(grant.child.authority_id == actor.authority_id)
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -482,6 +504,12 @@ PERMISSIONS = {
     # authority's own system (which does not arrange or decide them: see the section above). A
     # transfer-in conference is asked for by whoever manages enquiries, as the pages do.
     REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
+    # Break glass review (issue 3): without an object, the list (of the person's own authority only);
+    # with an emergency access, that one, if it was to a child of their authority.
+    REVIEW_EMERGENCY_ACCESS: may_see_any_child
+    & is_social_care_staff
+    & is_safeguarding_manager
+    & list_or_grant_of_own_authority,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
@@ -497,7 +525,11 @@ for _name, _predicate in PERMISSIONS.items():
     set_rule(_name, _predicate)
 
 
-def may(user: User | AnonymousUser, permission: str, obj: Child | Conference | None = None) -> bool:
+def may(
+    user: User | AnonymousUser,
+    permission: str,
+    obj: Child | Conference | BreakGlassGrant | None = None,
+) -> bool:
     """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
     if permission not in PERMISSIONS:
         raise KeyError(f"{permission!r} is not a cpconf.access permission.")

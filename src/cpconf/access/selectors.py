@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 
 from cpconf import clock
-from cpconf.access.models import BreakGlassGrant
+from cpconf.access.models import AccessEntry, BreakGlassGrant
 from cpconf.access.rules import (
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFIDENTIAL_CONTACT_DETAILS,
@@ -36,6 +36,10 @@ from cpconf.people.models import (
     User,
 )
 from cpconf.people.selectors import allocation_current_on
+
+# What the access log calls opening a record in an emergency (``gateways.EMERGENCY_ACCESS``: the gateways
+# import this module, so the name is repeated here).
+EMERGENCY_ACCESS_WHAT = "emergency-access"
 
 # How long a name search may be: longer input is cut, not refused.
 SEARCH_MAX_LENGTH = 100
@@ -88,6 +92,21 @@ def break_glass_grant_current(user: User | AnonymousUser, child: Child) -> Break
     )
 
 
+def break_glass_grants_current(
+    user: User | AnonymousUser, child_ids: list[int]
+) -> dict[int, BreakGlassGrant]:
+    """The emergency access ``user`` holds now for each of these children, by child (the one that lasts
+    longest), in one query: for a conference's read, which is a read of each of its children."""
+    if not user.is_authenticated or not child_ids:
+        return {}
+    now = clock.now()
+    grants = BreakGlassGrant.objects.filter(
+        user_id=user.pk, child_id__in=child_ids, started_at__lte=now, expires_at__gt=now
+    ).order_by("expires_at")
+    # The later ones overwrite: each child keeps the access that lasts longest.
+    return {grant.child_id: grant for grant in grants}
+
+
 def children_matching_emergency_search(
     *,
     authority_id: int,
@@ -109,6 +128,17 @@ def children_matching_emergency_search(
     if date_of_birth is not None:
         criteria &= Q(date_of_birth=date_of_birth)
     return list(Child.objects.select_related("authority").filter(criteria).order_by("pk")[:2])
+
+
+def emergency_attempts_since(user: User, since: datetime, *, limit: int) -> list[AccessEntry]:
+    """The person's own attempts to open a record in an emergency since ``since`` (opened or refused),
+    newest first, at most ``limit``: one query on the access log's (actor, what, recorded_at) index. For
+    the limit on failed searches (``cpconf.access.services``)."""
+    return list(
+        AccessEntry.objects.filter(actor_id=user.pk, what=EMERGENCY_ACCESS_WHAT, recorded_at__gt=since)
+        .only("sequence", "recorded_at", "allowed", "reason")
+        .order_by("-recorded_at", "-sequence")[:limit]
+    )
 
 
 def safeguarding_managers_to_alert(*, authority: Authority, opened_by: User) -> list[Professional]:
@@ -307,3 +337,65 @@ def child_record_for(user: User | AnonymousUser, child: Child) -> ChildRecord:
         may_see_confidential_contact_details=confidential_allowed,
         may_see_access_history=may(user, VIEW_CHILD_ACCESS_HISTORY, child),
     )
+
+
+# Break glass review (issue 3; docs/access.md)
+
+# Which emergency accesses the review list shows.
+REVIEW_FILTERS = {
+    "": "All",
+    "not-reviewed": "Not reviewed",
+    "not-justified": "Not justified",
+}
+
+
+def break_glass_grants_for_review(*, authority_id: int, show: str = "") -> QuerySet[BreakGlassGrant]:
+    """The emergency accesses to the authority's children, those not reviewed first, then newest first,
+    with who, the child and the review loaded (one query a page). ``show`` narrows it (``REVIEW_FILTERS``)."""
+    from cpconf.access.models import ReviewOutcome
+
+    grants = BreakGlassGrant.objects.filter(child__authority_id=authority_id)
+    if show == "not-reviewed":
+        grants = grants.filter(review__isnull=True)
+    elif show == "not-justified":
+        grants = grants.filter(review__outcome=ReviewOutcome.NOT_JUSTIFIED)
+    return (
+        grants.select_related("user", "child", "review", "review__reviewed_by")
+        .annotate(reviewed=Case(When(review__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("reviewed", "-started_at", "-pk")
+    )
+
+
+def break_glass_grant_lookup(public_id: uuid.UUID) -> BreakGlassGrant | None:
+    """The emergency access with this public identifier, whoever may review it: for the gateways only."""
+    return (
+        BreakGlassGrant.objects.select_related("user", "child__authority", "review", "review__reviewed_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def reads_during(grants: list[BreakGlassGrant]) -> dict[int, list[AccessEntry]]:
+    """What each person read of the child while their emergency access lasted: the access log's rows for
+    that person and child from its start up to its end, oldest first, by grant. One query for them all."""
+    if not grants:
+        return {}
+    during = Q(pk__in=[])
+    for grant in grants:
+        during |= Q(
+            actor_id=grant.user_id,
+            child_public_id=grant.child.public_id,
+            recorded_at__gte=grant.started_at,
+            recorded_at__lt=grant.expires_at,
+        )
+    entries = AccessEntry.objects.filter(during, allowed=True).order_by("sequence")
+    reads: dict[int, list[AccessEntry]] = {grant.pk: [] for grant in grants}
+    for entry in entries:
+        for grant in grants:
+            if (
+                entry.actor_id == grant.user_id
+                and entry.child_public_id == grant.child.public_id
+                and grant.started_at <= entry.recorded_at < grant.expires_at
+            ):
+                reads[grant.pk].append(entry)
+    return reads

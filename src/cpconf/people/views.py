@@ -60,6 +60,7 @@ WHAT_IN_WORDS = {
     gateways.CHILD_RECORD: "The child's record",
     gateways.ACCESS_HISTORY: "Who has seen this record",
     gateways.EMERGENCY_ACCESS: "Opened the record in an emergency",
+    gateways.EMERGENCY_ACCESS_REVIEW: "Reviewing an emergency access to the record",
     # Conferences and enquiries about this child (issue 4).
     "conference": "A conference about this child",
     "conference-schedule": "Booking a conference about this child",

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
-from cpconf.access.rules import MANAGE_ENQUIRIES, SEE_CHILDREN, may
+from cpconf.access.rules import MANAGE_ENQUIRIES, REVIEW_EMERGENCY_ACCESS, SEE_CHILDREN, may
 from cpconf.people.models import User
 from cpconf.web import two_factor
 from cpconf.web.forms import AuthenticatorCodeForm, SignInForm, TwoFactorCodeForm
@@ -68,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "professional": signed_in_professional(request),
         "may_see_children": may(request.user, SEE_CHILDREN),
         "may_manage_enquiries": may(request.user, MANAGE_ENQUIRIES),
+        "may_review_emergency_access": may(request.user, REVIEW_EMERGENCY_ACCESS),
     }
     return render(request, "web/home.html", context)
 
