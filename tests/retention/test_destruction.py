@@ -22,7 +22,7 @@ from cpconf.notifications.models import OutboxMessage, OutboxStatus
 from cpconf.people.models import Authority, Child, FamilyMember, Household
 from cpconf.plans.models import ChildProtectionPlan
 from cpconf.retention import selectors, services
-from cpconf.retention.models import LegalHold, RetentionPolicy
+from cpconf.retention.models import RetentionPolicy
 from tests import factories
 from tests.retention.conftest import LATER, Place, build_family, later
 

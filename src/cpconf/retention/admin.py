@@ -86,7 +86,14 @@ class LegalHoldAdmin(AuthorityScopedAdmin[LegalHold]):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        fixed = ("authority", "child_public_id", "reason", "reference", "placed_by", "placed_at")
+        fixed: tuple[str, ...] = (
+            "authority",
+            "child_public_id",
+            "reason",
+            "reference",
+            "placed_by",
+            "placed_at",
+        )
         fixed += ("released_by", "released_at")
         if obj.released_at is not None:
             fixed += ("released_reason",)

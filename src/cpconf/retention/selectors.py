@@ -346,15 +346,11 @@ def review(authority: Authority, *, today: date | None = None, unused: set[str] 
         return groups.setdefault(links.root(known[0]), Group())
 
     for pk in children:
-        group = group_of({pk})
-        assert group is not None
-        group.child_pks.add(pk)
-    conference_group: dict[int, Group] = {}
+        groups.setdefault(links.root(pk), Group()).child_pks.add(pk)
     for pk, previous, household, enquiry in conferences:
         group = group_of(touched_by_conference(pk, previous, household, enquiry))
         if group is not None:
             group.conference_pks.add(pk)
-            conference_group[pk] = group
     for pk, household in enquiries:
         group = group_of(enquiry_children[pk] | household_children[household])
         if group is not None:

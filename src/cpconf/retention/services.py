@@ -225,8 +225,9 @@ def _destroy_group(review: selectors.Review, group: selectors.Group, outcome: Ou
         FamilyMember.objects.filter(relationships__child__in=children).values_list("pk", flat=True)
     ) | set(FamilyMember.objects.filter(households__pk__in=group.household_pks).values_list("pk", flat=True))
 
-    deleted, _per_kind = OutboxMessage.objects.filter(child__in=children).delete()
-    outcome.count("notifications.outboxmessage", _per_kind.get("notifications.OutboxMessage", 0))
+    _destroy_rows(
+        "notifications.outboxmessage", OutboxMessage.objects.filter(child__in=children), outcome, reason
+    )
     _destroy_rows(
         "plans.childinneedplan", ChildInNeedPlan.objects.filter(child__in=children), outcome, reason
     )
@@ -293,11 +294,10 @@ def _remove_files(names: list[str], outcome: Outcome) -> None:
 
 def _blocking(error: Exception) -> str:
     if isinstance(error, (ProtectedError, RestrictedError)):
-        kinds = sorted(
-            {obj._meta.verbose_name_plural for obj in error.protected_objects if hasattr(obj, "_meta")}
-        )
-        return "other records still refer to it: " + ", ".join(str(kind) for kind in kinds)
-    return str(error)
+        related = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in related})
+        return "other records still refer to it: " + ", ".join(kinds)
+    return "the database refused it"
 
 
 def destroy(authority: Authority, *, unused: set[str] | None = None) -> Outcome:
