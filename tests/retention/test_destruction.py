@@ -65,6 +65,15 @@ class TestNothingIsDestroyedByDefault:
         assert selectors.periods_for(place.authority).destruction_enabled is False
         assert RetentionPolicy.objects.create(authority=place.authority).destruction_enabled is False
 
+    def test_destroy_without_a_policy_creates_none_and_destroys_nothing(
+        self, place: Place, destroy: Destroy
+    ) -> None:
+        family = build_family(place.authority, place.chair)
+        with later():
+            assert destroy(place.authority).refused == "destruction is off for this authority"
+        assert not RetentionPolicy.objects.exists()
+        assert Child.objects.filter(pk=family.child.pk).exists()
+
     def test_a_record_past_retention_stays_while_destruction_is_off(
         self, place: Place, upload_root: Path, destroy: Destroy
     ) -> None:
@@ -90,15 +99,20 @@ class TestNothingIsDestroyedByDefault:
         assert policy.destruction_enabled_by == place.chair.user
         assert policy.destruction_enabled_at is not None
         entry = AuditEntry.objects.filter(object_type="retention.retentionpolicy").latest("sequence")
-        assert entry.after == {
-            "destruction_enabled": True,
-            "destruction_approval": policy.destruction_approval,
-            "destruction_enabled_by": str(place.chair.user.public_id),
-            "destruction_enabled_at": entry.after["destruction_enabled_at"],
-        }
+        assert entry.action == "create"
+        assert entry.after is not None
+        assert entry.after["destruction_enabled"] is True
+        assert entry.after["destruction_approval"] == policy.destruction_approval
+        assert place.chair.user is not None
+        assert entry.after["destruction_enabled_by"] == str(place.chair.user.public_id)
         services.set_destruction(authority=place.authority, enabled=False, acting_user=None)
         policy.refresh_from_db()
         assert (policy.destruction_enabled, policy.destruction_enabled_by) == (False, None)
+        entry = AuditEntry.objects.filter(object_type="retention.retentionpolicy").latest("sequence")
+        assert (entry.action, entry.after) == (
+            "change",
+            {"destruction_enabled": False, "destruction_enabled_by": None, "destruction_enabled_at": None},
+        )
 
 
 class TestDestruction:

@@ -17,7 +17,7 @@ from cpconf import clock
 from cpconf.people.admin import AUTHORITY_PATHS, AuthorityScopedAdmin
 from cpconf.people.models import User
 from cpconf.retention.models import LegalHold, RetentionPolicy
-from cpconf.retention.services import check_hold, policy_for_update, stamp_destruction_switch
+from cpconf.retention.services import check_hold, locked_policy, stamp_destruction_switch
 
 AUTHORITY_PATHS[RetentionPolicy] = "authority"
 AUTHORITY_PATHS[LegalHold] = "authority"
@@ -111,7 +111,7 @@ class LegalHoldAdmin(AuthorityScopedAdmin[LegalHold]):
     def save_model(self, request: HttpRequest, obj: LegalHold, form: Any, change: bool) -> None:
         user = _user(request)
         # Waits for a destruction under way in the authority (cpconf.retention.services).
-        policy_for_update(obj.authority)
+        locked_policy(obj.authority)
         if not change:
             obj.placed_by = user
             obj.placed_at = clock.now()

@@ -47,10 +47,10 @@ REASON_MAX_LENGTH = 5000
 DESTROYED_REPR = "Destroyed under the authority's retention policy"
 
 
-def policy_for_update(authority: Authority) -> RetentionPolicy:
-    """The authority's policy row, locked; created with the defaults (destruction off) if it has none."""
-    policy, _created = RetentionPolicy.objects.get_or_create(authority=authority)
-    return RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
+def locked_policy(authority: Authority) -> RetentionPolicy | None:
+    """The authority's policy row, locked (see the module's docstring); None while it has none, when
+    cpconf's defaults apply and destruction is off."""
+    return RetentionPolicy.objects.select_for_update().filter(authority=authority).first()
 
 
 def _reason(value: str, *, field_name: str, missing: str) -> str:
@@ -69,8 +69,11 @@ def set_destruction(
     *, authority: Authority, enabled: bool, approval: str = "", acting_user: User | None
 ) -> RetentionPolicy:
     """Turn destruction on (with who approved it) or off, recording who and when."""
-    policy = policy_for_update(authority)
-    before = audit_snapshot(policy)
+    policy = locked_policy(authority)
+    created = policy is None
+    if policy is None:
+        policy = RetentionPolicy(authority=authority)
+    before = None if created else audit_snapshot(policy)
     if enabled:
         policy.destruction_approval = _reason(
             approval,
@@ -87,7 +90,7 @@ def set_destruction(
     policy.save()
     audit_record(
         actor=acting_user,
-        action=AuditAction.CHANGE,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
         instance=policy,
         before=before,
         after=audit_snapshot(policy),
@@ -121,7 +124,7 @@ def place_legal_hold(
     acting_user: User | None,
 ) -> LegalHold:
     """Hold a child's record (or, without a child, every record of the authority) from destruction."""
-    policy_for_update(authority)  # waits for a destruction under way (see the module's docstring)
+    locked_policy(authority)  # waits for a destruction under way (see the module's docstring)
     hold = LegalHold(
         authority=authority,
         child=child,
@@ -307,8 +310,8 @@ def destroy(authority: Authority, *, unused: set[str] | None = None) -> Outcome:
     outcome = Outcome(authority=authority)
     files: list[str] = []
     with transaction.atomic():
-        policy = policy_for_update(authority)
-        if not policy.destruction_enabled:
+        policy = locked_policy(authority)
+        if policy is None or not policy.destruction_enabled:
             outcome.refused = "destruction is off for this authority"
             return outcome
         review = selectors.review(authority, unused=unused)
