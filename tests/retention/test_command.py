@@ -41,6 +41,7 @@ def test_the_review_names_no_one_and_says_why_nothing_will_go(place: Place) -> N
     assert not any(name in output for name in NAMES)
     assert "Children on record: 4" in output
     assert "Past retention: 3" in output
+    assert "Destruction would remove: 1 child's record, 1 conference (with" in output
     assert "Past retention but under a legal hold: 1" in output
     assert "kept with a linked child not yet past retention or held: 1" in output
     assert str(family.child.public_id) in output

@@ -34,6 +34,10 @@ def _ids(children: list[selectors.ChildRetention]) -> str:
     )
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 class Command(BaseCommand):
     help = (
         "Review what is past each authority's retention periods and under legal hold (review), or destroy "
@@ -111,8 +115,9 @@ class Command(BaseCommand):
             f"{len(review.kept_with_linked)}"
         )
         write(
-            f"  Destruction would remove: {len(would_go)} children's records, {conferences} conferences "
-            f"(with their reports, invitations, exclusions and decisions), {files} report files"
+            f"  Destruction would remove: {_count(len(would_go), "child's record", "children's records")}, "
+            f"{_count(conferences, 'conference', 'conferences')} (with their reports, invitations, exclusions "
+            f"and decisions), {_count(files, 'report file', 'report files')}"
         )
         replaced = review.replaced_files_destroyable
         write(
