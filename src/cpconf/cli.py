@@ -31,6 +31,8 @@ Running the service (Django's commands, for example):
   cpconf db_worker        run background work (it sends the email)
   cpconf outbox           see the email waiting, sent and failed (--requeue, --retry-failed)
   cpconf audit verify     prove the access log and audit history have not been changed
+  cpconf retention review               what is past each authority's retention periods, and held
+  cpconf retention destroy --confirm    destroy it, where the authority turned destruction on (docs/retention.md)
   cpconf api_token create --email ADDRESS   a service account's token for the JSON API (docs/api.md)
 """
 

@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "cpconf.enquiries",
     "cpconf.conferences",
     "cpconf.plans",
+    "cpconf.retention",
     "cpconf.api",
 ]
 

@@ -417,6 +417,10 @@ ADMIN_MODELS: dict[str, Rule] = {
     "people_childrelationship": admin_page,
     "people_household": admin_page,
     "people_user": admin_page,
+    # Retention (issue 3, item 9): an authority administrator sees only their own authority's policy and
+    # holds (tests/retention/test_admin.py).
+    "retention_retentionpolicy": admin_page,
+    "retention_legalhold": admin_page,
 }
 _ADMIN_MODEL_NAME = re.compile(r"^admin:(?P<model>\w+?)_(changelist|add|history|delete|change)$")
 # The bare address of a record redirects to its change page, whatever the identifier: the change page
