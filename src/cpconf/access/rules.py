@@ -74,6 +74,12 @@ SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (
 REQUEST_EXCLUSION = "access.request_exclusion"  # ask its chair to exclude someone (R-EX-1, R-EX-2)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
+# Minutes (issue 5, items 6 and 7; R-EX-5, R-AF-2, R-AF-5).
+READ_MINUTES = "access.read_minutes"  # read one's own copy (social care staff: the whole minutes)
+PREVIEW_MINUTES = "access.preview_minutes"  # read anyone's copy, to send or check it (social care staff)
+WRITE_MINUTES = "access.write_minutes"  # start, draft and circulate: the minute taker, coordinator, chair
+APPROVE_MINUTES = "access.approve_minutes"  # approve, sign and date, and amend: the chair
+SEE_LATE_CIRCULATION = "access.see_late_circulation"  # the list of minutes and decisions not circulated
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -453,6 +459,25 @@ def is_invited_professional(user: Any, conference: Conference | None) -> bool:
     )
 
 
+# Minutes (issue 5): who writes them.
+
+
+@predicate
+def takes_minutes(user: Any, conference: Conference | None) -> bool:
+    """The conference's minute taker (before one is named, anyone with the minute taker's role), a
+    conference coordinator, or the conference's chair (R-AF-2: they draft and circulate the minutes)."""
+    actor = _actor(user)
+    if conference is None or actor.professional is None:
+        return False
+    if conference.minute_taker_id is not None and conference.minute_taker_id == actor.professional.pk:
+        return True
+    if conference.minute_taker_id is None and Role.MINUTE_TAKER in actor.roles:
+        return True
+    if Role.CONFERENCE_COORDINATOR in actor.roles:
+        return True
+    return bool(chairs_conference(user, conference))
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -482,6 +507,13 @@ PERMISSIONS = {
     # authority's own system (which does not arrange or decide them: see the section above). A
     # transfer-in conference is asked for by whoever manages enquiries, as the pages do.
     REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
+    # Minutes (issue 5; R-EX-5, R-AF-2, R-AF-5). Built on being invited or being social care staff,
+    # never on view_child: someone who opened a record in an emergency reads no minutes.
+    READ_MINUTES: may_see_conference & (is_social_care_staff | is_invited_professional),
+    PREVIEW_MINUTES: is_social_care_staff & may_see_conference,
+    WRITE_MINUTES: is_social_care_staff & takes_minutes & may_see_conference,
+    APPROVE_MINUTES: is_social_care_staff & chairs_conference & may_see_conference,
+    SEE_LATE_CIRCULATION: may_see_any_child & is_social_care_staff,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
