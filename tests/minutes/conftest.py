@@ -147,7 +147,9 @@ def written_minutes(held: Held) -> Minutes:
     user = held.minute_taker.user
     minutes = services.minutes_start(conference=held.conference, acting_user=user)
     for key, text in TEXTS.items():
-        section = services.section_save(minutes=minutes, key=key, text=text, expected_version=None, acting_user=user)
+        section = services.section_save(
+            minutes=minutes, key=key, text=text, expected_version=None, acting_user=user
+        )
         if key not in {"information-without-family", "analysis"}:
             services.section_set_audience(
                 minutes=minutes,

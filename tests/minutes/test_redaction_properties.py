@@ -73,8 +73,12 @@ def withheld_parts(draw: st.DrawFn) -> tuple[ReportPart, ...]:
 
 recipients = st.one_of(
     st.builds(Recipient, role=st.just(PROFESSIONAL), invitation_id=st.sampled_from((*FAMILY_IDS, "pro-1"))),
-    st.builds(Recipient, role=st.just(FAMILY), invitation_id=st.one_of(st.none(), st.sampled_from(FAMILY_IDS))),
-    st.builds(Recipient, role=st.sampled_from(("", "observer", "admin")), invitation_id=st.sampled_from(FAMILY_IDS)),
+    st.builds(
+        Recipient, role=st.just(FAMILY), invitation_id=st.one_of(st.none(), st.sampled_from(FAMILY_IDS))
+    ),
+    st.builds(
+        Recipient, role=st.sampled_from(("", "observer", "admin")), invitation_id=st.sampled_from(FAMILY_IDS)
+    ),
 )
 
 cases = st.builds(
@@ -103,7 +107,10 @@ def may_see(case: Case, section: SectionIn) -> bool:
     if case.recipient.role == PROFESSIONAL:
         return True
     if case.recipient.role == FAMILY:
-        return case.recipient.invitation_id is not None and case.recipient.invitation_id in section.family_audience
+        return (
+            case.recipient.invitation_id is not None
+            and case.recipient.invitation_id in section.family_audience
+        )
     return False
 
 
@@ -157,11 +164,16 @@ def test_deny_by_default_no_audience_means_no_family_member_reads_it(
 ) -> None:
     unnamed = tuple(SectionIn(key=s.key, text=s.text) for s in found)
     family = redact(
-        sections=unnamed, recipient=Recipient(FAMILY, invitation_id), excluded_sections=(), withheld_parts=withheld
+        sections=unnamed,
+        recipient=Recipient(FAMILY, invitation_id),
+        excluded_sections=(),
+        withheld_parts=withheld,
     )
     assert family.sections == () and family.report_parts == ()
     assert family.parts_withheld == bool(found or withheld)
-    unknown = redact(sections=found, recipient=Recipient("", invitation_id), excluded_sections=(), withheld_parts=withheld)
+    unknown = redact(
+        sections=found, recipient=Recipient("", invitation_id), excluded_sections=(), withheld_parts=withheld
+    )
     assert unknown.sections == () and unknown.report_parts == () and unknown.parts_withheld
 
 
@@ -192,7 +204,9 @@ def test_the_page_holds_exactly_what_its_reader_may_see(case: Case) -> None:
 @settings(max_examples=200, deadline=None)
 @given(cases)
 def test_the_email_holds_exactly_what_its_reader_may_see(case: Case) -> None:
-    body = render.document_email_body(Document.MINUTES, CONFERENCE, MINUTES, copy_of(case), [], "Sorrel Ashdown")
+    body = render.document_email_body(
+        Document.MINUTES, CONFERENCE, MINUTES, copy_of(case), [], "Sorrel Ashdown"
+    )
     _check_channel(body, case)
 
 

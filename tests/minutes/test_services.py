@@ -63,9 +63,13 @@ def test_minutes_are_not_started_before_the_conference_is_held(held: Held) -> No
 
 def test_a_stale_save_is_refused_naming_who_changed_which_section_and_when(held: Held) -> None:
     minutes = services.minutes_start(conference=held.conference, acting_user=held.minute_taker.user)
-    services.section_save(minutes=minutes, key="decision", text="First.", expected_version=1, acting_user=held.minute_taker.user)
+    services.section_save(
+        minutes=minutes, key="decision", text="First.", expected_version=1, acting_user=held.minute_taker.user
+    )
     with pytest.raises(StaleEditError) as refused:
-        services.section_save(minutes=minutes, key="decision", text="Second.", expected_version=1, acting_user=held.chair.user)
+        services.section_save(
+            minutes=minutes, key="decision", text="Second.", expected_version=1, acting_user=held.chair.user
+        )
     message = refused.value.messages[0]
     assert "Petra Quill" in message and "The decision" in message and "15 April 2027" in message
     assert MinutesSection.objects.get(minutes=minutes, key="decision").text == "First."
@@ -74,7 +78,13 @@ def test_a_stale_save_is_refused_naming_who_changed_which_section_and_when(held:
 def test_approving_with_sections_missing_is_refused_with_the_list(held: Held) -> None:
     """R-AF-2: the chair approves complete minutes only."""
     minutes = services.minutes_start(conference=held.conference, acting_user=held.minute_taker.user)
-    services.section_save(minutes=minutes, key="decision", text="A plan.", expected_version=None, acting_user=held.minute_taker.user)
+    services.section_save(
+        minutes=minutes,
+        key="decision",
+        text="A plan.",
+        expected_version=None,
+        acting_user=held.minute_taker.user,
+    )
     with pytest.raises(ValidationError) as refused:
         services.minutes_approve(minutes=minutes, expected_version=None, acting_user=held.chair.user)
     message = " ".join(refused.value.messages)
@@ -85,13 +95,27 @@ def test_approving_with_sections_missing_is_refused_with_the_list(held: Held) ->
 
 def test_approval_signs_dates_and_freezes_the_minutes(held: Held) -> None:
     minutes = written_minutes(held)
-    approved = services.minutes_approve(minutes=minutes, expected_version=minutes.version, acting_user=held.chair.user)
+    approved = services.minutes_approve(
+        minutes=minutes, expected_version=minutes.version, acting_user=held.chair.user
+    )
     assert approved.signed_name == "Idris Vantage"
     assert approved.approved_at is not None and approved.approved_by == held.chair
     with pytest.raises(ValidationError, match="amendment"):
-        services.section_save(minutes=approved, key="decision", text="Changed.", expected_version=None, acting_user=held.minute_taker.user)
+        services.section_save(
+            minutes=approved,
+            key="decision",
+            text="Changed.",
+            expected_version=None,
+            acting_user=held.minute_taker.user,
+        )
     with pytest.raises(ValidationError, match="amendment"):
-        services.section_set_audience(minutes=approved, key="decision", invitations=[], expected_version=None, acting_user=held.minute_taker.user)
+        services.section_set_audience(
+            minutes=approved,
+            key="decision",
+            invitations=[],
+            expected_version=None,
+            acting_user=held.minute_taker.user,
+        )
     assert MinutesSection.objects.get(minutes=minutes, key="decision").text == TEXTS["decision"]
 
 
@@ -99,21 +123,33 @@ def test_amending_within_the_window_keeps_before_after_reason_who_and_when(held:
     minutes = written_minutes(held)
     minutes = services.minutes_approve(minutes=minutes, expected_version=None, acting_user=held.chair.user)
     amendment = services.minutes_amend(
-        minutes=minutes, key="next-steps", text="Core group on 21 April 2027.", reason="The date was wrong.",
-        expected_version=None, acting_user=held.chair.user,
+        minutes=minutes,
+        key="next-steps",
+        text="Core group on 21 April 2027.",
+        reason="The date was wrong.",
+        expected_version=None,
+        acting_user=held.chair.user,
     )
     assert amendment.before == TEXTS["next-steps"] and amendment.after == "Core group on 21 April 2027."
     assert Minutes.objects.get(pk=minutes.pk).edition == 2
-    assert AuditEntry.objects.filter(object_type="minutes.minutessection", reason="The date was wrong.").exists()
+    assert AuditEntry.objects.filter(
+        object_type="minutes.minutessection", reason="The date was wrong."
+    ).exists()
 
 
 def test_amending_outside_the_window_is_refused_with_the_day_it_closed(held: Held) -> None:
     """R-AF-2: amendments within 28 working days of the conference (Staffordshire)."""
-    minutes = services.minutes_approve(minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user)
+    minutes = services.minutes_approve(
+        minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user
+    )
     with time_machine.travel(datetime(2027, 5, 26, 9, 0), tick=False):
         with pytest.raises(ValidationError, match="25 May 2027"):
             services.minutes_amend(
-                minutes=minutes, key="decision", text="Other.", reason="Late.", expected_version=None,
+                minutes=minutes,
+                key="decision",
+                text="Other.",
+                reason="Late.",
+                expected_version=None,
                 acting_user=held.chair.user,
             )
     assert not Amendment.objects.exists()
@@ -122,10 +158,24 @@ def test_amending_outside_the_window_is_refused_with_the_day_it_closed(held: Hel
 def test_amending_a_draft_or_without_a_reason_is_refused(held: Held) -> None:
     minutes = written_minutes(held)
     with pytest.raises(ValidationError, match="draft"):
-        services.minutes_amend(minutes=minutes, key="decision", text="x", reason="y", expected_version=None, acting_user=held.chair.user)
+        services.minutes_amend(
+            minutes=minutes,
+            key="decision",
+            text="x",
+            reason="y",
+            expected_version=None,
+            acting_user=held.chair.user,
+        )
     minutes = services.minutes_approve(minutes=minutes, expected_version=None, acting_user=held.chair.user)
     with pytest.raises(ValidationError) as refused:
-        services.minutes_amend(minutes=minutes, key="decision", text="x", reason="  ", expected_version=None, acting_user=held.chair.user)
+        services.minutes_amend(
+            minutes=minutes,
+            key="decision",
+            text="x",
+            reason="  ",
+            expected_version=None,
+            acting_user=held.chair.user,
+        )
     assert "reason" in refused.value.message_dict
 
 
@@ -133,9 +183,21 @@ def test_a_section_audience_never_names_someone_excluded_from_it_or_a_profession
     """R-EX-5."""
     minutes = services.minutes_start(conference=held.conference, acting_user=held.minute_taker.user)
     with pytest.raises(ValidationError, match="excluded"):
-        services.section_set_audience(minutes=minutes, key="agency-reports", invitations=[held.father], expected_version=None, acting_user=held.minute_taker.user)
+        services.section_set_audience(
+            minutes=minutes,
+            key="agency-reports",
+            invitations=[held.father],
+            expected_version=None,
+            acting_user=held.minute_taker.user,
+        )
     with pytest.raises(ValidationError, match="Professionals"):
-        services.section_set_audience(minutes=minutes, key="decision", invitations=[held.health_visitor], expected_version=None, acting_user=held.minute_taker.user)
+        services.section_set_audience(
+            minutes=minutes,
+            key="decision",
+            invitations=[held.health_visitor],
+            expected_version=None,
+            acting_user=held.minute_taker.user,
+        )
 
 
 def test_draft_minutes_are_not_circulated(held: Held) -> None:
@@ -150,7 +212,9 @@ def test_draft_minutes_are_not_circulated(held: Held) -> None:
 def test_circulation_sends_each_person_their_own_copy_by_the_channel_r_af_5_allows(held: Held) -> None:
     """R-AF-5: the document by email only to a secure address; a professional elsewhere gets a sign-in
     notice; the family by post. R-EX-5: the father's copy leaves out what he was excluded from."""
-    minutes = services.minutes_approve(minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user)
+    minutes = services.minutes_approve(
+        minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user
+    )
     sent = services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user)
     by_name = {row.invitation.name: row for row in sent}
     assert by_name["Morwenna Tilly"].channel == Channel.EMAIL
@@ -169,4 +233,7 @@ def test_circulation_sends_each_person_their_own_copy_by_the_channel_r_af_5_allo
     assert OutboxMessage.objects.count() == 2  # nothing emailed to the family's own addresses
     assert Minutes.objects.get(pk=minutes.pk).minutes_circulated_at is not None
     # Again: nothing new for anyone.
-    assert services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user) == []
+    assert (
+        services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user)
+        == []
+    )
