@@ -112,7 +112,7 @@ def test_an_invited_professional_reads_their_own_copy_by_page_api_and_pdf(held: 
     page = client.get(_url(held))
     assert page.status_code == 200 and TEXTS["agency-reports"] in page.content.decode()
     api = client.get(_api(held)).json()
-    assert [s["key"] for s in api["sections"]][0] == "introductions" and not api["parts_withheld"]
+    assert next(s["key"] for s in api["sections"]) == "introductions" and not api["parts_withheld"]
     assert api["section_versions"] == []  # not theirs to write
     pdf = client.get(_url(held, "minutes.pdf"))
     assert pdf.status_code == 200 and pdf["Content-Disposition"].startswith("attachment;")
