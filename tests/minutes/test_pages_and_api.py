@@ -217,3 +217,55 @@ def test_the_late_list_and_a_copy_take_a_constant_number_of_queries(
         inputs = selectors.redaction_inputs(minutes)
         for invitation in selectors.recipients_of(held.conference):
             inputs.copy_for(invitation)
+
+
+def test_the_chair_amends_a_section_on_the_page_and_editing_is_closed_after_approval(held: Held) -> None:
+    """R-AF-2: after approval the editor shows no form; the amendment page takes the section, the new
+    text and a reason; bad input is refused per field."""
+    minutes = services.minutes_approve(
+        minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user
+    )
+    taker = held.client_for(held.minute_taker)
+    closed = taker.post(_url(held, "edit/"), {"section": "plan", "plan-text": "Sneaky.", "plan-version": "2"})
+    assert closed.status_code == 200 and "only be changed by an amendment" in closed.content.decode()
+    chair = held.client_for(held.chair)
+    version = MinutesSection.objects.get(minutes=minutes, key="plan").version
+    page = chair.get(_url(held, "amend/?section=plan"))
+    assert page.status_code == 200 and TEXTS["plan"] in page.content.decode()
+    refused = chair.post(
+        _url(held, "amend/"), {"section": "plan", "text": "New.", "reason": "", "version": version}
+    )
+    assert (
+        refused.status_code == 200 and "Enter why the minutes are being amended" in refused.content.decode()
+    )
+    done = chair.post(
+        _url(held, "amend/"), {"section": "plan", "text": "New.", "reason": "Wrong date.", "version": version}
+    )
+    assert done.status_code == 302
+    assert MinutesSection.objects.get(minutes=minutes, key="plan").text == "New."
+
+
+def test_the_amendment_page_says_when_the_window_closed(held: Held) -> None:
+    services.minutes_approve(
+        minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user
+    )
+    with time_machine.travel(datetime(2027, 6, 1, 9, 0), tick=False):
+        chair = held.client_for(held.chair)
+        page = chair.get(_url(held, "amend/?section=plan")).content.decode()
+        assert "Amendments could be made until 25 May 2027" in page
+        refused = chair.post(
+            _url(held, "amend/"), {"section": "plan", "text": "x", "reason": "y", "version": "2"}
+        )
+        assert refused.status_code == 200
+        assert MinutesSection.objects.get(key="plan").text == TEXTS["plan"]
+
+
+def test_the_circulation_page_shows_each_persons_way_and_what_they_receive(held: Held) -> None:
+    written_minutes(held)
+    body = held.client_for(held.minute_taker).get(_url(held, "circulation/")).content.decode()
+    assert "Email with the document (secure address)" in body
+    assert "Email asking them to sign in (no content)" in body
+    assert "By post or by hand (printed copy)" in body
+    assert "Preview Tobin Ashdown&rsquo;s copy" in body
+    refused = held.client_for(held.minute_taker).post(_url(held, "circulation/"), {"document": "minutes"})
+    assert refused.status_code == 200 and "approved" in refused.content.decode()

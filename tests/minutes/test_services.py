@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from cpconf import clock
 from cpconf.access.models import AuditEntry
 from cpconf.conferences.agenda import SECTION_KEYS
-from cpconf.conferences.models import ConferenceStatus
+from cpconf.conferences.models import Category, ChildDecision, ConferenceStatus, Recommendation
 from cpconf.conferences.services.scheduling import StaleEditError
 from cpconf.minutes import services
 from cpconf.minutes.models import Amendment, Channel, Circulation, Document, Minutes, MinutesSection
@@ -239,3 +240,54 @@ def test_circulation_sends_each_person_their_own_copy_by_the_channel_r_af_5_allo
         services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user)
         == []
     )
+
+
+def _decide(held: Held) -> None:
+    for child in held.setting.children.values():
+        ChildDecision.objects.create(
+            conference=held.conference,
+            child=child,
+            suffered_significant_harm=True,
+            likely_to_suffer_significant_harm=True,
+            outcome=Recommendation.PLAN,
+            categories=[Category.NEGLECT],
+            decision_rule="majority",
+            decided_how="4 of 5 agencies recommended a plan.",
+            chair_view=Recommendation.PLAN,
+            decided_by=held.chair,
+            recorded_at=clock.now(),
+        )
+
+
+def test_the_decisions_go_to_everyone_before_the_minutes_are_approved(held: Held) -> None:
+    """R-AF-1: each child's decision and category, circulated by the channel R-AF-5 allows; the document
+    says nothing of how the agencies voted."""
+    minutes = services.minutes_start(conference=held.conference, acting_user=held.minute_taker.user)
+    _decide(held)
+    sent = services.circulate(
+        minutes=minutes, document=Document.DECISIONS, acting_user=held.minute_taker.user
+    )
+    assert len(sent) == 4
+    secure = OutboxMessage.objects.get(recipient="morwenna.tilly@nhs.westmere.example")
+    assert "Wren Ashdown: Child protection plan (Neglect)" in secure.body
+    assert "4 of 5" not in secure.body
+    assert Minutes.objects.get(pk=minutes.pk).decisions_circulated_at is not None
+    assert services.circulate(minutes=minutes, document=Document.DECISIONS, acting_user=None) == []
+
+
+def test_amended_minutes_are_circulated_again_as_a_new_edition(held: Held) -> None:
+    minutes = services.minutes_approve(
+        minutes=written_minutes(held), expected_version=None, acting_user=held.chair.user
+    )
+    services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user)
+    services.minutes_amend(
+        minutes=minutes,
+        key="plan",
+        text="The plan, corrected.",
+        reason="A parent pointed out a mistake.",
+        expected_version=None,
+        acting_user=held.chair.user,
+    )
+    again = services.circulate(minutes=minutes, document=Document.MINUTES, acting_user=held.minute_taker.user)
+    assert len(again) == 4 and {row.edition for row in again} == {2}
+    assert OutboxMessage.objects.filter(body__contains="The plan, corrected.").count() == 1  # the secure one
