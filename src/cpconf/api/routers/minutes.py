@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
 from cpconf.access import gateways
-from cpconf.access.rules import APPROVE_MINUTES, READ_MINUTES, WRITE_MINUTES
+from cpconf.access.rules import APPROVE_MINUTES, READ_MINUTES, WRITE_MINUTES, may
 from cpconf.api.auth import acting_user
 from cpconf.api.errors import refuse, service_fields
 from cpconf.api.routers.conferences import MAX_VERSION
@@ -89,8 +89,6 @@ def _minutes_or_404(conference: Conference) -> Minutes:
 def minutes_out(request: HttpRequest, conference: Conference, minutes: Minutes) -> dict[str, Any]:
     user = acting_user(request)
     copy = selectors.copy_for_reader(user, minutes)
-    from cpconf.access.rules import may
-
     versions = []
     if may(user, WRITE_MINUTES, conference):
         versions = [{"key": s.key, "version": s.version} for s in minutes.sections.all()]
