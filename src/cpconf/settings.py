@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "cpconf.conferences",
     "cpconf.plans",
     "cpconf.retention",
+    "cpconf.minutes",
     "cpconf.api",
 ]
 
@@ -380,6 +381,9 @@ LOGGING = {
         # Filtered where they are logged too, so that any handler added later sees them filtered.
         "django.request": {"handlers": [], "filters": ["without_personal_data"], "propagate": True},
         "django.server": {"handlers": [], "filters": ["without_personal_data"], "propagate": True},
+        # WeasyPrint (the minutes' PDFs) reports each step of every render at INFO: only its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

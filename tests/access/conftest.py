@@ -20,7 +20,9 @@ from django.test import Client
 
 from cpconf import clock
 from cpconf.access.models import BreakGlassGrant, EmergencySearch
+from cpconf.conferences.agenda import SECTION_KEYS
 from cpconf.conferences.models import Conference, ConferenceStatus, Exclusion, InviteeRole
+from cpconf.minutes.models import Minutes, MinutesSection
 from cpconf.people.demo_data import nhs_number_in_test_range
 from cpconf.people.models import (
     Agency,
@@ -410,6 +412,11 @@ def _conference(authority: Authority, child: Child, parent: FamilyMember | None)
         email="",
     )
     requester = factories.ProfessionalFactory(agency=agency)
+    # Draft minutes, every section written, so that the minutes' pages have something to show (issue 5).
+    minutes = Minutes.objects.create(conference=conference, started_at=clock.now())
+    MinutesSection.objects.bulk_create(
+        MinutesSection(minutes=minutes, key=key, text=f"Matrix minutes: {key}.") for key in SECTION_KEYS
+    )
     Exclusion.objects.create(
         conference=conference,
         invitation=family,

@@ -261,6 +261,33 @@ REPORT_FILE_NOT_RECEIVED = _table(
     """
 )
 
+# Minutes (issue 5; R-AF-5, R-EX-5): one's own copy is for social care staff of the authority and the
+# professionals invited (nobody in the world is invited, so the health visitor and the duty officer, who
+# see the conference, get 403: break glass never reveals the minutes). Writing, approving, amending and
+# circulating them is the chair's here (the chair also holds the coordinator's role); previewing anyone's
+# copy is for social care staff, as arranging the conference is.
+READ_MINUTES = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    200 200 404 404
+    authority_administrator: 200 200 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+WRITE_MINUTES = CHAIR_CONFERENCE
+PREVIEW_MINUTES = MANAGE_CONFERENCE
+
 
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
@@ -374,6 +401,17 @@ ROUTES: dict[str, Rule] = {
     "conferences:exclusion-told": by_table(MANAGE_CONFERENCE),
     "conferences:attendance": by_table(CONFERENCE),
     "conferences:attendance-record": by_table(MANAGE_CONFERENCE),
+    # Minutes (issue 5): the list of late circulation is social care's, like the list of missing reports.
+    "minutes:read": by_table(READ_MINUTES),
+    "minutes:pdf": by_table(READ_MINUTES),
+    "minutes:start": post_only,
+    "minutes:edit": by_table(WRITE_MINUTES),
+    "minutes:approve": by_table(CHAIR_CONFERENCE),
+    "minutes:amend": by_table(CHAIR_CONFERENCE),
+    "minutes:circulation": by_table(WRITE_MINUTES),
+    "minutes:preview": by_table(PREVIEW_MINUTES),
+    "minutes:copy-pdf": by_table(PREVIEW_MINUTES),
+    "minutes:late": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

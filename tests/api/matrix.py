@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from cpconf import clock
 from cpconf.conferences.models import Conference, ConferenceStatus
+from cpconf.minutes.models import Minutes, MinutesStatus
 from tests.access.conftest import PERSONAS
 from tests.api.world import (
     CORIN,
@@ -155,6 +156,25 @@ def adjourn_conference(persona: str, kind: str | None) -> Outcome:
     return 201 if persona == "chair" else 403
 
 
+def read_minutes(persona: str, kind: str | None) -> Outcome:
+    """One's own copy of the minutes (R-AF-5): social care staff; an invited professional (nobody in the
+    world is); 403 for anyone else who sees the conference, the authority's own system included."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 200 if persona in SOCIAL_CARE else 403
+
+
+def write_minutes(persona: str, kind: str | None) -> Outcome:
+    """Drafting, approving and circulating the minutes: the world's chair (chair and coordinator)."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 200 if persona == "chair" else 403
+
+
 def create_for_household(persona: str, kind: str | None) -> Outcome:
     """A record about the household the body names: 422 when that household is not the persona's own."""
     if persona in SIGNED_OUT:
@@ -242,6 +262,29 @@ def _report_version(api_world: ApiWorld, kind: str) -> int:
     return report.version
 
 
+def _minutes(api_world: ApiWorld, kind: str) -> Minutes | None:
+    if kind == GUESSED:
+        return None
+    return Minutes.objects.get(conference=api_world.world.conferences[kind])
+
+
+def _section_version(api_world: ApiWorld, kind: str) -> int:
+    minutes = _minutes(api_world, kind)
+    return 1 if minutes is None else minutes.sections.get(key="decision").version
+
+
+def _minutes_version(api_world: ApiWorld, kind: str) -> int:
+    minutes = _minutes(api_world, kind)
+    return 1 if minutes is None else minutes.version
+
+
+def _minutes_approved(api_world: ApiWorld, kind: str) -> None:
+    if kind != GUESSED:
+        Minutes.objects.filter(conference=api_world.world.conferences[kind]).update(
+            status=MinutesStatus.APPROVED, approved_at=clock.now(), signed_name="Idony Vance"
+        )
+
+
 ASKS: dict[str, Ask] = {
     "conferences_list": Ask(list_conferences, ""),
     "conference_read": Ask(read_conference, "path"),
@@ -312,6 +355,26 @@ ASKS: dict[str, Ask] = {
             "shared_how": "Talked through with the family at a home visit.",
             "expected_version": _report_version(api_world, kind),
         },
+    ),
+    # Minutes (issue 5): the world's conferences have draft minutes, every section written.
+    "minutes_read": Ask(read_minutes, "path"),
+    "minutes_section_save": Ask(
+        write_minutes,
+        "path",
+        body=lambda api_world, kind: {
+            "section": "decision",
+            "text": "The conference decided on a child protection plan.",
+            "expected_version": _section_version(api_world, kind),
+        },
+    ),
+    "minutes_approve": Ask(
+        write_minutes,
+        "path",
+        body=lambda api_world, kind: {"expected_version": _minutes_version(api_world, kind)},
+    ),
+    # The world's invitees have no email address: their copies go by post, and nothing is emailed.
+    "minutes_circulate": Ask(
+        write_minutes, "path", body=lambda api_world, kind: {"document": "minutes"}, prepare=_minutes_approved
     ),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),

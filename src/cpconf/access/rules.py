@@ -76,6 +76,12 @@ MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and 
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
 # Break glass review (issue 3): the authority's safeguarding managers review each emergency access.
 REVIEW_EMERGENCY_ACCESS = "access.review_emergency_access"  # the list of emergency accesses, and each one
+# Minutes (issue 5, items 6 and 7; R-EX-5, R-AF-2, R-AF-5).
+READ_MINUTES = "access.read_minutes"  # read one's own copy (social care staff: the whole minutes)
+PREVIEW_MINUTES = "access.preview_minutes"  # read anyone's copy, to send or check it (social care staff)
+WRITE_MINUTES = "access.write_minutes"  # start, draft and circulate: the minute taker, coordinator, chair
+APPROVE_MINUTES = "access.approve_minutes"  # approve, sign and date, and amend: the chair
+SEE_LATE_CIRCULATION = "access.see_late_circulation"  # the list of minutes and decisions not circulated
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -475,6 +481,25 @@ def list_or_grant_of_own_authority(user: Any, grant: BreakGlassGrant | None) -> 
     return actor.authority_id is not None and bool(grant.child.authority_id == actor.authority_id)
 
 
+# Minutes (issue 5): who writes them.
+
+
+@predicate
+def takes_minutes(user: Any, conference: Conference | None) -> bool:
+    """The conference's minute taker (before one is named, anyone with the minute taker's role), a
+    conference coordinator, or the conference's chair (R-AF-2: they draft and circulate the minutes)."""
+    actor = _actor(user)
+    if conference is None or actor.professional is None:
+        return False
+    if conference.minute_taker_id is not None and conference.minute_taker_id == actor.professional.pk:
+        return True
+    if conference.minute_taker_id is None and Role.MINUTE_TAKER in actor.roles:
+        return True
+    if Role.CONFERENCE_COORDINATOR in actor.roles:
+        return True
+    return bool(chairs_conference(user, conference))
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -510,6 +535,13 @@ PERMISSIONS = {
     & is_social_care_staff
     & is_safeguarding_manager
     & list_or_grant_of_own_authority,
+    # Minutes (issue 5; R-EX-5, R-AF-2, R-AF-5). Built on being invited or being social care staff,
+    # never on view_child: someone who opened a record in an emergency reads no minutes.
+    READ_MINUTES: may_see_conference & (is_social_care_staff | is_invited_professional),
+    PREVIEW_MINUTES: is_social_care_staff & may_see_conference,
+    WRITE_MINUTES: is_social_care_staff & takes_minutes & may_see_conference,
+    APPROVE_MINUTES: is_social_care_staff & chairs_conference & may_see_conference,
+    SEE_LATE_CIRCULATION: may_see_any_child & is_social_care_staff,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
