@@ -338,7 +338,9 @@ def build_world() -> World:
     plans = {
         "elowen": _plan(conferences["elowen"], child, professionals["social_worker"]),
         "corin": _plan(conferences["corin"], unrelated_child, professionals["social_worker"]),
-        "zephyrine": _plan(conferences["zephyrine"], southmoor_child, professionals["other_authority_worker"]),
+        "zephyrine": _plan(
+            conferences["zephyrine"], southmoor_child, professionals["other_authority_worker"]
+        ),
     }
     return World(
         plans=plans,

@@ -352,7 +352,8 @@ def _check_world(spec: WorldSpec) -> None:
         if key not in plans:
             child = children[m.child]
             decision = ChildDecisionFactory(
-                conference=factories.ConferenceFactory(authority=child.authority, children=[child]), child=child
+                conference=factories.ConferenceFactory(authority=child.authority, children=[child]),
+                child=child,
             )
             plans[key] = PlanFactory(
                 decision=decision,
