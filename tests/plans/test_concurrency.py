@@ -41,7 +41,7 @@ def test_two_saves_at_once_one_wins_the_other_is_told_who_changed_it(scene: Scen
             saved.append(people[index].full_name)
         except StaleEditError as error:
             refused.append(error)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()
