@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cpconf.enquiries.urls")),
     path("", include("cpconf.conferences.urls")),
     path("", include("cpconf.minutes.urls")),
+    path("", include("cpconf.plans.urls")),
     # The JSON API (docs/api.md): its index, its operations, and "not found" as JSON for any other address.
     path("api/", api_views.index, name="api-index"),
     path("api/", api.urls),

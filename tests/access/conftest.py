@@ -12,7 +12,7 @@ NHS numbers come from the range reserved for testing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -37,6 +37,7 @@ from cpconf.people.models import (
     User,
 )
 from cpconf.people.services import allocation_create
+from cpconf.plans.models import ChildProtectionPlan
 from tests import factories
 
 # The personas, by name. "signed_out" is the visitor with no session.
@@ -77,6 +78,10 @@ class World:
     # An emergency access to each child above, for the review pages: Corin's is the duty officer's (it
     # lasts); Elowen's and Zephyrine's were opened ten days ago by people who are not personas.
     grants: dict[str, BreakGlassGrant]
+    # Issue 5: a child protection plan for each child above, made from a decision of that child's
+    # conference, with one action and its lead professional in its core group (social care staff, so the
+    # core group changes nobody's access here; tests/plans covers a professional who joins).
+    plans: dict[str, ChildProtectionPlan] = field(default_factory=dict)
 
     def user(self, persona: str) -> User:
         user = self.users[persona]
@@ -368,7 +373,15 @@ def build_world() -> World:
     users["superuser"] = factories.SuperuserFactory(email="root@cpconf-access.example")
     users["signed_out"] = None
     assert set(users) == set(PERSONAS)
+    plans = {
+        "elowen": _plan(conferences["elowen"], child, professionals["social_worker"]),
+        "corin": _plan(conferences["corin"], unrelated_child, professionals["social_worker"]),
+        "zephyrine": _plan(
+            conferences["zephyrine"], southmoor_child, professionals["other_authority_worker"]
+        ),
+    }
     return World(
+        plans=plans,
         northbridge=northbridge,
         southmoor=southmoor,
         child=child,
@@ -427,6 +440,22 @@ def _conference(authority: Authority, child: Child, parent: FamilyMember | None)
         sections=["information-without-family"],
     )
     return conference
+
+
+def _plan(conference: Conference, child: Child, lead: Professional) -> ChildProtectionPlan:
+    """A plan for ``child`` from a decision at ``conference``, with an action and a core group."""
+    from tests.plans.factories import (
+        ChildDecisionFactory,
+        CoreGroupMemberFactory,
+        PlanActionFactory,
+        PlanFactory,
+    )
+
+    decision = ChildDecisionFactory(conference=conference, child=child, decided_by=lead)
+    plan = PlanFactory(decision=decision, lead_professional=lead)
+    PlanActionFactory(plan=plan, owner_professional=lead, owner_name=lead.full_name)
+    CoreGroupMemberFactory(plan=plan, professional=lead, name=lead.full_name)
+    return plan
 
 
 @pytest.fixture

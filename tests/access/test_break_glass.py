@@ -543,8 +543,8 @@ def test_the_record_page_needs_the_same_queries_with_emergency_access(
     client = world.client_for("duty_officer")
     client.get(record_url(world.unrelated_child))  # not measured: the session's first request
     # As for any agency professional (tests/people/test_child_pages.py): the emergency access is one
-    # query, which also gives the banner its time.
-    with django_assert_num_queries(17):  # type: ignore[operator]
+    # query, which also gives the banner its time. Two more for the plans (issue 5).
+    with django_assert_num_queries(19):  # type: ignore[operator]
         response = client.get(record_url(world.unrelated_child))
     assert "You opened this record in an emergency." in text(response.content.decode())
 

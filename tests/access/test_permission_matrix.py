@@ -289,6 +289,32 @@ WRITE_MINUTES = CHAIR_CONFERENCE
 PREVIEW_MINUTES = MANAGE_CONFERENCE
 
 
+# Plans (issue 5). Making a plan (or a child in need plan) from a conference's decision and changing one:
+# the authority's social workers, team managers, coordinators and chairs (PLAN_MANAGER_ROLES); anyone else
+# who may see the child gets 403 (the safeguarding manager, the administrator, the health visitor, the
+# duty officer); anyone else 404. Seeing a plan: whoever sees the child (CHILD_RECORD). The world's
+# decisions already have their plans, so the pages that make one say so (200).
+MANAGE_PLAN = _table(
+    """
+    chair:                   200 200 404 404
+    social_worker:           200 200 404 404
+    team_manager:            200 200 404 404
+    safeguarding_manager:    403 403 404 404
+    authority_administrator: 403 403 404 404
+    health_visitor:          403 404 404 404
+    police_officer:          404 404 404 404
+    duty_officer:            404 403 404 404
+    performance_analyst:     404 404 404 404
+    service_account:         404 404 404 404
+    other_authority_worker:  404 404 200 404
+    inactive_professional:   sign-in sign-in sign-in sign-in
+    no_professional_record:  404 404 404 404
+    superuser:               404 404 404 404
+    signed_out:              sign-in sign-in sign-in sign-in
+    """
+)
+
+
 Rule = Callable[[str, str | None], Outcome | set[Outcome]]
 
 
@@ -412,6 +438,15 @@ ROUTES: dict[str, Rule] = {
     "minutes:preview": by_table(PREVIEW_MINUTES),
     "minutes:copy-pdf": by_table(PREVIEW_MINUTES),
     "minutes:late": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    # Plans (issue 5; R-DE-5, R-DE-6, R-PL-1 to R-PL-3).
+    "plans:make": by_table(MANAGE_PLAN),
+    "plans:child-in-need-start": by_table(MANAGE_PLAN),
+    "plans:detail": by_table(CHILD_RECORD),
+    "plans:edit": by_table(MANAGE_PLAN),
+    "plans:action-add": by_table(MANAGE_PLAN),
+    "plans:action-status": by_table(MANAGE_PLAN),
+    "plans:member-add": by_table(MANAGE_PLAN),
+    "plans:member-leave": by_table(MANAGE_PLAN),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
@@ -540,6 +575,16 @@ def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
         return uuid.uuid4()
     if name == "grant_id":  # the emergency access to the child of this kind
         return world.grants[kind].public_id
+    # Plans (issue 5): the plan about the child of this kind, its action and core group member, and the
+    # decision it was made from.
+    if name in {"plan_id", "action_id", "member_id", "decision_id"}:
+        plan = world.plans[kind]
+        return {
+            "plan_id": plan.public_id,
+            "action_id": plan.actions.order_by("pk").values_list("public_id", flat=True)[0],
+            "member_id": plan.core_group.order_by("pk").values_list("public_id", flat=True)[0],
+            "decision_id": plan.decision.public_id,
+        }[name]
     if name in {"conference_id", "invitation_id", "report_id", "exclusion_id", "enquiry_id", "discussion_id"}:
         conference = world.conferences[kind]
         if name == "conference_id":

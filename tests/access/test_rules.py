@@ -47,8 +47,10 @@ from cpconf.access.selectors import children_visible_to
 from cpconf.conferences.models import Conference
 from cpconf.people.models import AgencyType, Allocation, CaseRole, Child, Professional, Role, User
 from cpconf.people.selectors import professional_for_user_forget
+from cpconf.plans.models import ChildProtectionPlan, PlanStatus
 from tests import factories
 from tests.access.conftest import World
+from tests.plans.factories import ChildDecisionFactory, CoreGroupMemberFactory, PlanFactory
 
 AGENCY_TYPES = [AgencyType.CHILDRENS_SOCIAL_CARE] * 2 + [
     AgencyType.HEALTH,
@@ -100,6 +102,24 @@ class InvitationSpec:
     withdrawn: bool
 
 
+@dataclass(frozen=True)
+class MembershipSpec:
+    """Membership of a child's core group (R-PL-3, R-AF-5), of a plan that has ended or not."""
+
+    person: int
+    child: int
+    joined_days_ago: int  # negative: joins in the future
+    left_days_ago: int | None  # None: still a member; negative: leaves in the future
+    plan_ended: bool
+
+
+def membership_is_current(membership: MembershipSpec) -> bool:
+    # From the day they joined; until the day they leave (that day they see nothing); while the plan lasts.
+    if membership.plan_ended or membership.joined_days_ago < 0:
+        return False
+    return membership.left_days_ago is None or membership.left_days_ago < 0
+
+
 def invitation_is_current(invitation: InvitationSpec) -> bool:
     # R-AF-5: while the conference is to come, and for 60 days after its date; never once cancelled.
     if invitation.withdrawn or invitation.status == "cancelled":
@@ -134,7 +154,8 @@ def expected_social_care_staff(person: PersonSpec) -> bool:
 
 def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[AllocationSpec],
                     grants: list[GrantSpec], index: int, child_index: int,
-                    invitations: Sequence[InvitationSpec] = ()) -> bool:  # fmt: skip
+                    invitations: Sequence[InvitationSpec] = (),
+                    memberships: Sequence[MembershipSpec] = ()) -> bool:  # fmt: skip
     if not expected_to_see_any_child(person):
         return False
     if person.authority != child_authority:
@@ -149,7 +170,10 @@ def expected_to_see(person: PersonSpec, child_authority: int, allocations: list[
         i.person == index and child_index in {i.child, i.also} and invitation_is_current(i)
         for i in invitations
     )
-    return allocated or opened or invited
+    in_core_group = any(
+        m.person == index and m.child == child_index and membership_is_current(m) for m in memberships
+    )
+    return allocated or opened or invited or in_core_group
 
 
 def expected_to_open_in_emergency(person: PersonSpec) -> bool:
@@ -171,7 +195,14 @@ people = st.builds(
 )
 
 
-WorldSpec = tuple[list[PersonSpec], list[int], list[AllocationSpec], list[GrantSpec], list[InvitationSpec]]
+WorldSpec = tuple[
+    list[PersonSpec],
+    list[int],
+    list[AllocationSpec],
+    list[GrantSpec],
+    list[InvitationSpec],
+    list[MembershipSpec],
+]
 
 
 @st.composite
@@ -224,7 +255,23 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
             max_size=3,
         )
     )
-    return persons, children, allocations, grants, invitations
+    memberships = draw(
+        st.lists(
+            st.builds(
+                MembershipSpec,
+                person=st.integers(0, len(persons) - 1),
+                child=st.integers(0, len(children) - 1),
+                # The boundaries: joins tomorrow, joined today or earlier; left yesterday, today, leaves
+                # tomorrow, or still a member.
+                joined_days_ago=st.sampled_from([-1, 0, 30]),
+                left_days_ago=st.sampled_from([None, None, 1, 0, -1]),
+                plan_ended=st.sampled_from([False, False, True]),
+            ),
+            max_size=3,
+            unique_by=lambda m: (m.person, m.child, m.plan_ended),
+        )
+    )
+    return persons, children, allocations, grants, invitations, memberships
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -237,7 +284,7 @@ def test_the_selector_the_predicate_has_perm_and_the_gateway_always_agree(spec: 
 
 
 def _check_world(spec: WorldSpec) -> None:
-    persons, child_authorities, allocation_specs, grant_specs, invitation_specs = spec
+    persons, child_authorities, allocation_specs, grant_specs, invitation_specs, membership_specs = spec
     today = clock.today()
     now = clock.now()
     # Fresh authorities for every example: earlier examples' rows stay, but never match these.
@@ -298,6 +345,27 @@ def _check_world(spec: WorldSpec) -> None:
             withdrawn_at=now if i.withdrawn else None,
         )
         conferences.append((conference, about))
+    # Core groups: one plan per child that has not ended, and one that has, made when first needed.
+    plans: dict[tuple[int, bool], ChildProtectionPlan] = {}
+    for m in membership_specs:
+        key = (m.child, m.plan_ended)
+        if key not in plans:
+            child = children[m.child]
+            decision = ChildDecisionFactory(
+                conference=factories.ConferenceFactory(authority=child.authority, children=[child]),
+                child=child,
+            )
+            plans[key] = PlanFactory(
+                decision=decision,
+                status=PlanStatus.ENDED if m.plan_ended else PlanStatus.ACTIVE,
+                ending_reason="no_longer_at_risk" if m.plan_ended else "",
+            )
+        CoreGroupMemberFactory(
+            plan=plans[key],
+            professional=professionals[m.person],
+            joined_on=today - timedelta(days=m.joined_days_ago),
+            left_on=None if m.left_days_ago is None else today - timedelta(days=m.left_days_ago),
+        )
     ids = [child.pk for child in children]
     for index, (person, professional) in enumerate(zip(persons, professionals, strict=True)):
         user = User.objects.get(pk=professional.user_id)
@@ -312,10 +380,13 @@ def _check_world(spec: WorldSpec) -> None:
                 index,
                 child_index,
                 invitation_specs,
+                membership_specs,
             )
             event("sees the child" if expected else "does not see the child")
             if any(g.person == index and g.child == child_index and grant_is_current(g) for g in grant_specs):
                 event("holds a lasting emergency access: " + ("sees" if expected else "does not see"))
+            if any(m.person == index and m.child == child_index for m in membership_specs):
+                event("in the child's core group: " + ("sees" if expected else "does not see"))
             assert (child.pk in listed) is expected
             assert may(user, VIEW_CHILD, child) is expected
             if not person.superuser:
@@ -342,6 +413,7 @@ def _check_world(spec: WorldSpec) -> None:
                         index,
                         c,
                         invitation_specs,
+                        membership_specs,
                     )
                     for c in about
                 )

@@ -37,6 +37,8 @@ from django.utils import timezone
 from cpconf import clock
 from cpconf.conferences.models import Conference, ConferenceStatus
 from cpconf.minutes.models import Minutes, MinutesStatus
+from cpconf.people.models import Professional
+from cpconf.plans.models import ChildProtectionPlan
 from tests.access.conftest import PERSONAS
 from tests.api.world import (
     CORIN,
@@ -184,6 +186,41 @@ def create_for_household(persona: str, kind: str | None) -> Outcome:
     return 201 if _own(persona, kind) else 422
 
 
+# Plans (issue 5): read by whoever sees the child (never an authority's own system: 404, as for a child's
+# record); made and changed by the authority's social workers, team managers, coordinators and chairs
+# (PLAN_MANAGER_ROLES): 403 for anyone else who may see it (the safeguarding manager, the administrator, the
+# health visitor, the duty officer, and the system, which sees the conference but makes no plan).
+PLAN_MANAGERS = frozenset({"chair", "social_worker", "team_manager", "other_authority_worker"})
+
+
+def sees_child(persona: str, kind: str | None) -> bool:
+    return persona not in SYSTEMS and sees_conference(persona, kind)
+
+
+def read_plan(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 200 if sees_child(persona, kind) else 404
+
+
+def manage_plan(success: int) -> Rule:
+    def rule(persona: str, kind: str | None) -> Outcome:
+        if persona in SIGNED_OUT:
+            return 401
+        if not sees_child(persona, kind):
+            return 404
+        return success if persona in PLAN_MANAGERS else 403
+
+    return rule
+
+
+def make_plan(persona: str, kind: str | None) -> Outcome:
+    """Through the conference: its own system sees it (403); anyone else as for changing a plan."""
+    if persona in SYSTEMS and sees_conference(persona, kind):
+        return 403
+    return manage_plan(201)(persona, kind)
+
+
 # How each operation is asked: its identifiers, its body, and the state it needs first.
 
 
@@ -285,7 +322,73 @@ def _minutes_approved(api_world: ApiWorld, kind: str) -> None:
         )
 
 
+def _plan_lead(api_world: ApiWorld, kind: str) -> str:
+    if kind == GUESSED:
+        return str(uuid.uuid4())
+    return str(api_world.world.plans[kind].lead_professional.public_id)
+
+
+def _plan_body(api_world: ApiWorld, kind: str) -> dict[str, Any]:
+    lead = _plan_lead(api_world, kind)
+    return {
+        "lead_professional_id": lead,
+        "member_ids": [],
+        "outcomes": "A safe, warm home with regular meals.",
+        "contingency": "Legal advice if nothing changes by the first review.",
+        "actions": [
+            {
+                "what": "Visit the family weekly",
+                "owner_id": lead,
+                "due_on": str(clock.today() + timedelta(days=14)),
+            }
+        ],
+    }
+
+
+def _plan_unmade(api_world: ApiWorld, kind: str) -> None:
+    """The conference was held and its plan not yet made; its lead professional is a qualified social
+    worker (R-PL-2)."""
+    _held(api_world, kind)
+    if kind != GUESSED:
+        plan = api_world.world.plans[kind]
+        Professional.objects.filter(pk=plan.lead_professional_id).update(qualified_social_worker=True)
+        ChildProtectionPlan.objects.filter(pk=plan.pk).delete()
+
+
+def _plan_version(api_world: ApiWorld, kind: str) -> int:
+    if kind == GUESSED:
+        return 1
+    return ChildProtectionPlan.objects.get(pk=api_world.world.plans[kind].pk).version
+
+
+def _qualified_lead(api_world: ApiWorld, kind: str) -> None:
+    if kind != GUESSED:
+        plan = api_world.world.plans[kind]
+        Professional.objects.filter(pk=plan.lead_professional_id).update(qualified_social_worker=True)
+
+
 ASKS: dict[str, Ask] = {
+    # Plans (issue 5).
+    "plan_read": Ask(read_plan, "path"),
+    "plan_make": Ask(make_plan, "path", body=_plan_body, prepare=_plan_unmade),
+    "plan_update": Ask(
+        manage_plan(200),
+        "path",
+        body=lambda api_world, kind: {
+            "expected_version": _plan_version(api_world, kind),
+            "contingency": "A new contingency plan.",
+        },
+        prepare=_qualified_lead,
+    ),
+    "plan_action_add": Ask(
+        manage_plan(201),
+        "path",
+        body=lambda api_world, kind: {
+            "what": "Check the children's school attendance",
+            "owner_id": _plan_lead(api_world, kind),
+            "due_on": str(clock.today() + timedelta(days=7)),
+        },
+    ),
     "conferences_list": Ask(list_conferences, ""),
     "conference_read": Ask(read_conference, "path"),
     "conference_schedule": Ask(

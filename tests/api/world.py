@@ -65,6 +65,11 @@ def public_id(world: World, kind: str, name: str) -> uuid.UUID:
         return world.conferences[kind].invitations.order_by("pk").values_list("public_id", flat=True)[0]
     if name == "report_id":
         return world.conferences[kind].reports.order_by("pk").values_list("public_id", flat=True)[0]
+    # Plans (issue 5): the plan about the child, and the decision it was made from.
+    if name == "plan_id":
+        return world.plans[kind].public_id
+    if name == "decision_id":
+        return world.plans[kind].decision.public_id
     raise AssertionError(f"No identifier for {name}")
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -41,10 +41,12 @@ from cpconf.access.rules import (
     VIEW_CHILD,
     VIEW_CHILD_ACCESS_HISTORY,
     VIEW_CONFERENCE,
+    VIEW_PLAN,
     actor_for,
     is_api_service_account,
     is_social_care_staff,
     may,
+    visible_children_filter,
     visible_conferences_filter,
 )
 from cpconf.access.selectors import (
@@ -57,6 +59,9 @@ from cpconf.access.selectors import (
 )
 from cpconf.conferences.models import Conference
 from cpconf.people.models import Child, User
+
+if TYPE_CHECKING:
+    from cpconf.plans.models import ChildProtectionPlan
 
 # What each gateway logs as "what" was read.
 CHILD_RECORD = "child-record"
@@ -383,3 +388,74 @@ def break_glass_grant_for_review(
         request=request,
     )
     return grant
+
+
+# ---- Plans (issue 5) -----------------------------------------------------------------------------------
+
+PLAN = "plan"
+PLAN_LIST = "plan-list"
+PLAN_NOT_FOUND_MESSAGE = "There is no plan here, or you do not have access to it."
+
+
+def plan_for(
+    user: User | AnonymousUser,
+    public_id: uuid.UUID,
+    *,
+    permission: str = VIEW_PLAN,
+    what: str = PLAN,
+    request: HttpRequest | None = None,
+) -> ChildProtectionPlan:
+    """The child protection plan with this public identifier, if ``user`` may see it (whoever may see its
+    child, R-AF-5) and, when ``permission`` is another (``MANAGE_PLAN``), may also do that; logged either
+    way, one access-log row for the read against the plan's child, with the plan as the object.
+
+    ``Http404`` alike for a plan that does not exist and one the person may not see; ``PermissionDenied``
+    (403) for one they may see but not change.
+    """
+    from cpconf.plans.models import ChildProtectionPlan
+
+    plan = (
+        ChildProtectionPlan.objects.select_related(
+            "authority", "child", "lead_professional__agency", "decision__conference"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if plan is None:
+        _refuse(
+            user=user, what=what, reason="No plan has this identifier.", request=request, object_id=public_id
+        )
+        raise Http404(PLAN_NOT_FOUND_MESSAGE)
+    if not may(user, VIEW_PLAN, plan):
+        _refuse(
+            user=user, what=what, reason=NOT_ALLOWED, request=request, child=plan.child, object_id=public_id
+        )
+        raise Http404(PLAN_NOT_FOUND_MESSAGE)
+    if permission != VIEW_PLAN and not may(user, permission, plan):
+        _refuse(
+            user=user,
+            what=what,
+            reason=f"Not allowed: {permission}.",
+            request=request,
+            child=plan.child,
+            object_id=public_id,
+        )
+        raise PermissionDenied("Your roles do not include changing child protection plans.")
+    access_record(user=user, what=what, child=plan.child, object_id=public_id, allowed=True, request=request)
+    return plan
+
+
+def plans_for(
+    user: User | AnonymousUser, *, request: HttpRequest | None = None
+) -> QuerySet[ChildProtectionPlan]:
+    """The plans ``user`` may see (those of the children they may see), for a list; one log row for the list.
+
+    Raises ``PermissionDenied`` for someone whose roles show no child's record.
+    """
+    from cpconf.plans.models import ChildProtectionPlan
+
+    if not may(user, SEE_CHILDREN):
+        _refuse(user=user, what=PLAN_LIST, reason=NOT_ALLOWED, request=request)
+        raise PermissionDenied("Your roles do not include seeing children's records.")
+    access_record(user=user, what=PLAN_LIST, allowed=True, request=request)
+    return ChildProtectionPlan.objects.filter(child__in=Child.objects.filter(visible_children_filter(user)))

@@ -56,6 +56,7 @@ from cpconf.people.selectors import allocation_current_on, professional_for_user
 
 if TYPE_CHECKING:
     from cpconf.conferences.models import Conference
+    from cpconf.plans.models import ChildProtectionPlan
 
 # The permissions, by name (the "access." prefix is the app label, as Django's permissions have).
 SEE_CHILDREN = "access.see_children"  # open the list of children (it shows only those they may see)
@@ -82,6 +83,11 @@ PREVIEW_MINUTES = "access.preview_minutes"  # read anyone's copy, to send or che
 WRITE_MINUTES = "access.write_minutes"  # start, draft and circulate: the minute taker, coordinator, chair
 APPROVE_MINUTES = "access.approve_minutes"  # approve, sign and date, and amend: the chair
 SEE_LATE_CIRCULATION = "access.see_late_circulation"  # the list of minutes and decisions not circulated
+# Plans (issue 5): a plan is seen by whoever may see its child; made and changed by the authority's social
+# care staff who hold the case or the conference (PLAN_MANAGER_ROLES).
+VIEW_PLAN = "access.view_plan"  # see this child protection plan
+MANAGE_PLAN = "access.manage_plan"  # change it: what it says, actions, core group (R-PL-1 to R-PL-3)
+MAKE_PLAN = "access.make_plan"  # make a plan (or a child in need plan) from this conference's decision
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -103,6 +109,18 @@ SOCIAL_CARE_ROLES = frozenset(
 CASE_ROLES = SOCIAL_CARE_ROLES | {Role.AGENCY_PROFESSIONAL}
 # Who may see who has seen a child's record: the managers who answer for the team's use of it.
 ACCESS_HISTORY_ROLES = frozenset({Role.TEAM_MANAGER, Role.SAFEGUARDING_MANAGER})
+
+# Plans (issue 5): the social care roles that make and change plans. Not the minute taker, the safeguarding
+# manager or the authority administrator: they see plans, but the plan is the case's and the conference's.
+PLAN_MANAGER_ROLES = frozenset(
+    {
+        Role.SOCIAL_WORKER,
+        Role.LEAD_CHILD_PROTECTION_PRACTITIONER,
+        Role.TEAM_MANAGER,
+        Role.CONFERENCE_COORDINATOR,
+        Role.CHAIR,
+    }
+)
 
 # How long after a conference an invited professional still sees its children: long enough to read and
 # correct the minutes (Staffordshire allows amendments for 28 working days, R-AF-2).
@@ -240,12 +258,28 @@ def _invited_filter(actor: Actor) -> Q:
     return Q(Exists(invited))
 
 
+def _core_group_filter(actor: Actor) -> Q:
+    """Children in whose core group the person is (R-PL-3, R-AF-5): from the day they joined, until the day
+    they left (``left_on``: that day and after, they see nothing through it), while the plan has not ended."""
+    # Imported here: the plans app's models import the people app, as this module does.
+    from cpconf.plans.models import CoreGroupMember, PlanStatus
+
+    if actor.professional is None:
+        return NOTHING
+    today = clock.today()
+    member = CoreGroupMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=today),
+        plan__child=OuterRef("pk"),
+        professional=actor.professional,
+        joined_on__lte=today,
+    ).exclude(plan__status=PlanStatus.ENDED)
+    return Q(Exists(member))
+
+
 # R-AF-5: the ways someone who is not social care staff becomes involved with a child. Each filter
-# selects the children the person is involved with in that way.
-#
-# EXTENSION POINT (plans): "a member of the child's core group" adds another, for while the plan lasts.
-# Each new way needs rows in the property test (tests/access/test_rules.py) and a persona that uses it.
-INVOLVEMENT_FILTERS = (_allocated_filter, _invited_filter, _break_glass_filter)
+# selects the children the person is involved with in that way. Each new way needs rows in the property
+# test (tests/access/test_rules.py) and a persona that uses it.
+INVOLVEMENT_FILTERS = (_allocated_filter, _invited_filter, _break_glass_filter, _core_group_filter)
 
 
 def _involved_filter(actor: Actor) -> Q:
@@ -500,6 +534,41 @@ def takes_minutes(user: Any, conference: Conference | None) -> bool:
     return bool(chairs_conference(user, conference))
 
 
+# Plans (issue 5).
+
+
+def _manages_plans(actor: Actor) -> bool:
+    return (
+        _may_see_any_child(actor) and _is_social_care_staff(actor) and bool(actor.roles & PLAN_MANAGER_ROLES)
+    )
+
+
+@predicate
+def manages_plans(user: Any) -> bool:
+    return _manages_plans(_actor(user))
+
+
+@predicate
+def may_see_plan(user: Any, plan: ChildProtectionPlan | None) -> bool:
+    """Whoever may see the plan's child (R-AF-5)."""
+    if plan is None or plan.pk is None:
+        return False
+    return bool(view_child(user, plan.child))
+
+
+@predicate
+def may_manage_plan(user: Any, plan: ChildProtectionPlan | None) -> bool:
+    """Social care staff of the plan's authority who make and change plans."""
+    if plan is None or plan.pk is None:
+        return False
+    actor = _actor(user)
+    return (
+        _manages_plans(actor)
+        and plan.authority_id == actor.authority_id
+        and bool(view_child(user, plan.child))
+    )
+
+
 PERMISSIONS = {
     SEE_CHILDREN: may_see_any_child,
     VIEW_CHILD: view_child,
@@ -542,6 +611,11 @@ PERMISSIONS = {
     WRITE_MINUTES: is_social_care_staff & takes_minutes & may_see_conference,
     APPROVE_MINUTES: is_social_care_staff & chairs_conference & may_see_conference,
     SEE_LATE_CIRCULATION: may_see_any_child & is_social_care_staff,
+    # Plans (issue 5): seen by whoever sees the child; made and changed by the social care staff who hold
+    # the case or the conference (PLAN_MANAGER_ROLES).
+    VIEW_PLAN: may_see_plan,
+    MANAGE_PLAN: may_manage_plan,
+    MAKE_PLAN: manages_plans & may_see_conference,
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
@@ -560,7 +634,7 @@ for _name, _predicate in PERMISSIONS.items():
 def may(
     user: User | AnonymousUser,
     permission: str,
-    obj: Child | Conference | BreakGlassGrant | None = None,
+    obj: Child | Conference | BreakGlassGrant | ChildProtectionPlan | None = None,
 ) -> bool:
     """Whether ``user`` has ``permission`` (on ``obj``). Use this, never ``user.has_perm``."""
     if permission not in PERMISSIONS:

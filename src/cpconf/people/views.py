@@ -22,6 +22,7 @@ from cpconf import clock, timescales
 from cpconf.access import gateways, selectors
 from cpconf.clock import time_in_words
 from cpconf.people.models import Child, User
+from cpconf.plans.selectors.plans import child_in_need_plans_of_child, plans_of_child
 
 CHILDREN_PER_PAGE = 25
 ACCESS_ENTRIES_PER_PAGE = 50
@@ -77,6 +78,10 @@ WHAT_IN_WORDS = {
     "report-withhold": "Asking to keep parts of a report from the family",
     "report-withhold-decision": "The chair's decision on keeping parts of a report from the family",
     "section-47-enquiry": "A Section 47 enquiry about this child",
+    # Plans (issue 5).
+    "plan": "The child's child protection plan",
+    "plan-edit": "Changing the child's child protection plan",
+    "plan-make": "Making a plan from a conference's decision",
     # Reads in the administration (cpconf.access.admin) of records about this child.
     "childrelationship": "A family relationship, in the administration",
     "allocation": "An allocation, in the administration",
@@ -163,6 +168,9 @@ def child_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "emergency_access_ends": None
         if emergency is None
         else access_ends_in_words(emergency.expires_at, clock.now()),
+        # Issue 5: the child's plans (whoever may see the child may see them, R-AF-5).
+        "protection_plans": plans_of_child(child),
+        "child_in_need_plans": child_in_need_plans_of_child(child),
     }
     return render(request, "people/child_detail.html", context)
 

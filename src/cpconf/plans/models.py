@@ -139,6 +139,11 @@ class PlanAction(models.Model):
     def __str__(self) -> str:
         return f"{self.what[:60]} ({self.owner_name}, by {self.due_on:%d %B %Y})"
 
+    @property
+    def child(self) -> Child:
+        """The child it is about (for the audit history)."""
+        return self.plan.child
+
 
 class CoreGroupMember(models.Model):
     """A professional or family member in a plan's core group (R-DE-5, R-PL-3). Membership makes a
@@ -179,6 +184,11 @@ class CoreGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} in the core group of {self.plan}"
+
+    @property
+    def child(self) -> Child:
+        """The child it is about (for the audit history)."""
+        return self.plan.child
 
 
 class CoreGroupMeeting(models.Model):
@@ -279,3 +289,43 @@ class ChildInNeedPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Child in need plan for {self.child} from {self.start_date:%d %B %Y}"
+
+
+class PlanNotificationEvent(models.TextChoices):
+    STARTED = "started", "Child protection plan started"
+    ENDED = "ended", "Child protection plan ended"
+
+
+class PlanNotification(models.Model):
+    """R-AF-3: health and education were told that a child became, or stopped being, subject to a plan.
+    One row per professional told, with the email queued (secure content or the sign-in notice, R-AF-5)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=10, choices=PlanNotificationEvent.choices)
+    professional = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+")
+    agency_type = models.CharField(max_length=30)
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    # Whether the content went (a secure address) or the sign-in notice (docs/email.md).
+    secure = models.BooleanField()
+    message = models.ForeignKey(
+        "notifications.OutboxMessage", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["plan", "sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "event", "professional"], name="plan_notification_once_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} told: {self.get_event_display().lower()}"
+
+    @property
+    def child(self) -> Child:
+        return self.plan.child

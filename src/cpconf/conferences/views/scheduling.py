@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cpconf.access import gateways
-from cpconf.access.rules import CHAIR_CONFERENCE, MANAGE_CONFERENCE, MANAGE_ENQUIRIES, may
+from cpconf.access.rules import CHAIR_CONFERENCE, MAKE_PLAN, MANAGE_CONFERENCE, MANAGE_ENQUIRIES, may
 from cpconf.conferences.forms.scheduling import OutcomeForm, ReasonForm, ScheduleForm, TransferInForm
-from cpconf.conferences.models import Conference
+from cpconf.conferences.models import Conference, ConferenceStatus
 from cpconf.conferences.selectors import scheduling as selectors
 from cpconf.conferences.selectors.quorum import quorum_for
 from cpconf.conferences.services import scheduling as services
 from cpconf.enquiries import selectors as enquiry_selectors
 from cpconf.people.models import User
+from cpconf.plans.selectors.plans import plan_decisions
 from cpconf.web.forms import add_service_errors
 
 
@@ -43,6 +44,9 @@ def detail(request: HttpRequest, conference_id: uuid.UUID) -> HttpResponse:
         "may_manage": may(user, MANAGE_CONFERENCE, conference),
         "may_chair": may(user, CHAIR_CONFERENCE, conference),
         "has_started": conference.starts_at is not None and conference.starts_at <= timezone.now(),
+        # Issue 5: the children whose decision is a plan or a child in need plan, with the plan if made.
+        "plan_decisions": plan_decisions(conference) if conference.status == ConferenceStatus.HELD else [],
+        "may_make_plan": may(user, MAKE_PLAN, conference),
     }
     return render(request, "conferences/detail.html", context)
 

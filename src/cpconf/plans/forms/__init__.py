@@ -1,0 +1,1 @@
+"""Forms for the plans pages, one module per area of the work."""

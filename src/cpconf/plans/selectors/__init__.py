@@ -1,0 +1,1 @@
+"""Reads for the plans app: one module per area of the work."""
