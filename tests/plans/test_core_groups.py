@@ -90,17 +90,25 @@ def test_actions_are_updated_in_the_same_transaction(family: Family) -> None:
     action = add_action(family.plan, "Register Elspeth with a dentist")
     _record(
         family,
-        action_updates=[ActionUpdate(action.public_id, ActionStatus.DONE, "Seen on 10 December", expected_version=1)],
+        action_updates=[
+            ActionUpdate(action.public_id, ActionStatus.DONE, "Seen on 10 December", expected_version=1)
+        ],
     )
     action.refresh_from_db()
-    assert (action.status, action.status_note, action.version) == (ActionStatus.DONE, "Seen on 10 December", 2)
+    assert (action.status, action.status_note, action.version) == (
+        ActionStatus.DONE,
+        "Seen on 10 December",
+        2,
+    )
 
 
 def test_a_stale_action_refuses_the_whole_meeting(family: Family) -> None:
     action = add_action(family.plan, "Register Elspeth with a dentist")
     PlanAction.objects.filter(pk=action.pk).update(version=2)
     with pytest.raises(StaleEditError):
-        _record(family, action_updates=[ActionUpdate(action.public_id, ActionStatus.DONE, expected_version=1)])
+        _record(
+            family, action_updates=[ActionUpdate(action.public_id, ActionStatus.DONE, expected_version=1)]
+        )
     # Nothing half-saved: no meeting, no due date moved, the action untouched.
     assert not CoreGroupMeeting.objects.exists()
     family.plan.refresh_from_db()
@@ -132,7 +140,9 @@ def test_another_plans_action_is_refused(family: Family) -> None:
         ({"action_updates": [ActionUpdate(__import__("uuid").uuid4(), "done")]}, "actions", "Choose actions"),
     ],
 )
-def test_bad_input_is_refused_field_by_field(family: Family, overrides: dict[str, object], field: str, message: str) -> None:
+def test_bad_input_is_refused_field_by_field(
+    family: Family, overrides: dict[str, object], field: str, message: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         _record(family, **overrides)
     assert any(message in text for text in caught.value.message_dict[field])
@@ -143,7 +153,9 @@ def test_every_member_must_be_answered_for(family: Family) -> None:
     add_member(family.plan, "Tamsin Goldhawk")
     with pytest.raises(ValidationError) as caught:
         _record(family, attendance={})
-    assert caught.value.message_dict["attendance"] == ["Say for every member of the core group whether they attended"]
+    assert caught.value.message_dict["attendance"] == [
+        "Say for every member of the core group whether they attended"
+    ]
     with pytest.raises(ValidationError):
         _record(family, attendance={__import__("uuid").uuid4(): True})
 
@@ -170,13 +182,18 @@ def test_record_circulated_later_with_optimistic_locking(family: Family) -> None
         )
     assert "before the meeting" in caught.value.message_dict["circulated_on"][0]
     with pytest.raises(ValidationError):
-        core_group_record_circulated(meeting=meeting, circulated_on=None, expected_version=1, acting_user=None)
+        core_group_record_circulated(
+            meeting=meeting, circulated_on=None, expected_version=1, acting_user=None
+        )
     with pytest.raises(ValidationError):
         core_group_record_circulated(
             meeting=meeting, circulated_on=date(2027, 3, 16), expected_version=1, acting_user=None
         )
     core_group_record_circulated(
-        meeting=meeting, circulated_on=date(2026, 12, 21), expected_version=1, acting_user=family.team_manager.user
+        meeting=meeting,
+        circulated_on=date(2026, 12, 21),
+        expected_version=1,
+        acting_user=family.team_manager.user,
     )
     meeting.refresh_from_db()
     assert (meeting.record_circulated_on, meeting.version) == (date(2026, 12, 21), 2)
