@@ -12,7 +12,7 @@ NHS numbers come from the range reserved for testing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -35,6 +35,7 @@ from cpconf.people.models import (
     User,
 )
 from cpconf.people.services import allocation_create
+from cpconf.plans.models import ChildProtectionPlan, CoreGroupMeeting
 from tests import factories
 
 # The personas, by name. "signed_out" is the visitor with no session.
@@ -72,6 +73,9 @@ class World:
     # would let them see the child (tests/conferences covers that). Each has one invitation (Elowen's
     # mother, or an observer), a report owed and an exclusion request, for pages that take their identifiers.
     conferences: dict[str, Conference]
+    # Plans' follow-up (issue 5): a child protection plan for each conference's child, with a core group
+    # meeting, so that ``plan_id`` and ``meeting_id`` have something to name.
+    plans: dict[str, ChildProtectionPlan] = field(default_factory=dict)
 
     def user(self, persona: str) -> User:
         user = self.users[persona]
@@ -323,6 +327,16 @@ def build_world() -> World:
         "zephyrine": _conference(southmoor, southmoor_child, None),
     }
 
+    plans = {
+        kind: _plan(
+            conference,
+            professionals["social_worker"]
+            if kind != "zephyrine"
+            else professionals["other_authority_worker"],
+        )
+        for kind, conference in conferences.items()
+    }
+
     users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
     users["no_professional_record"] = factories.UserFactory(
         email="ambrose.keld@northbridge.example", first_name="Ambrose", last_name="Keld"
@@ -340,6 +354,7 @@ def build_world() -> World:
         users=users,
         professionals=professionals,
         conferences=conferences,
+        plans=plans,
     )
 
 
@@ -383,6 +398,45 @@ def _conference(authority: Authority, child: Child, parent: FamilyMember | None)
         sections=["information-without-family"],
     )
     return conference
+
+
+def _plan(conference: Conference, lead: Professional) -> ChildProtectionPlan:
+    """A plan made at ``conference`` for its child (straight into the tables: making plans is not what the
+    matrix tests), with one core group meeting."""
+    from cpconf.conferences.models import ChildDecision, Recommendation
+
+    child = conference.children.get()
+    decision = ChildDecision.objects.create(
+        conference=conference,
+        child=child,
+        suffered_significant_harm=True,
+        likely_to_suffer_significant_harm=True,
+        outcome=Recommendation.PLAN,
+        categories=["neglect"],
+        decision_rule="majority",
+        decided_how="All agencies recommended a plan.",
+        chair_view=Recommendation.PLAN,
+        decided_by=lead,
+        recorded_at=clock.now(),
+    )
+    plan = ChildProtectionPlan.objects.create(
+        authority=conference.authority,
+        child=child,
+        decision=decision,
+        start_date=clock.today(),
+        categories=["neglect"],
+        lead_professional=lead,
+        outcomes="The child is safe and well cared for.",
+        contingency="A legal planning meeting.",
+    )
+    CoreGroupMeeting.objects.create(
+        plan=plan,
+        held_on=clock.today(),
+        chaired_by="A team manager",
+        decisions="Carry on.",
+        recorded_at=clock.now(),
+    )
+    return plan
 
 
 @pytest.fixture

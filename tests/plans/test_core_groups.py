@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cpconf.access.log import audit_history_for
+from cpconf.people.selectors import working_calendar_for
 from cpconf.plans.clock import core_group_record_due, next_core_group_due
 from cpconf.plans.models import ActionStatus, CoreGroupMeeting, PlanAction, PlanStatus
 from cpconf.plans.services.core_groups import (
@@ -20,7 +21,6 @@ from cpconf.plans.services.core_groups import (
     held_late,
 )
 from cpconf.plans.services.followup_common import StaleEditError
-from cpconf.people.selectors import working_calendar_for
 from tests.plans.conftest import Family, add_action, add_member, make_family
 
 pytestmark = pytest.mark.django_db

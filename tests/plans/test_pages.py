@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cpconf.plans.models import ChildInNeedPlan, CoreGroupMeeting, PlanStatus, Visit
 from cpconf.people.models import Role
+from cpconf.plans.models import ChildInNeedPlan, CoreGroupMeeting, PlanStatus, Visit
 from tests import factories
 from tests.plans.conftest import Family, add_action, add_member, make_family
 
