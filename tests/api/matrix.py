@@ -164,6 +164,33 @@ def create_for_household(persona: str, kind: str | None) -> Outcome:
     return 201 if _own(persona, kind) else 422
 
 
+# Plans' follow-up (issue 5): a plan is seen by whoever sees its child, so never by an authority's own
+# system (404); recording is social care's (403 for anyone else who sees the child); a review's outcome is
+# its chair's (the system sees the conference, so 403); the lists are social care's (403 for the rest).
+
+
+def record_on_plan(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    if persona in SYSTEMS or not sees_conference(persona, kind):
+        return 404
+    return 201 if persona in SOCIAL_CARE else 403
+
+
+def record_review_outcome(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
+
+
+def list_overdue(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 200 if persona in SOCIAL_CARE else 403
+
+
 # How each operation is asked: its identifiers, its body, and the state it needs first.
 
 
@@ -242,6 +269,27 @@ def _report_version(api_world: ApiWorld, kind: str) -> int:
     return report.version
 
 
+def _plan_version(api_world: ApiWorld, kind: str) -> int:
+    if kind == GUESSED:
+        return 1
+    from cpconf.plans.models import ChildProtectionPlan
+
+    return ChildProtectionPlan.objects.get(pk=api_world.world.plans[kind].pk).version
+
+
+def _held_review(api_world: ApiWorld, kind: str) -> None:
+    """The conference is a review, held two days ago (so that its chair can record what it decided)."""
+    if kind != GUESSED:
+        _held(api_world, kind)
+        Conference.objects.filter(pk=api_world.world.conferences[kind].pk).update(conference_type="review")
+
+
+def _visitor_id(api_world: ApiWorld, kind: str) -> str:
+    if kind == GUESSED:
+        return str(uuid.uuid4())
+    return str(api_world.world.plans[kind].lead_professional.public_id)
+
+
 ASKS: dict[str, Ask] = {
     "conferences_list": Ask(list_conferences, ""),
     "conference_read": Ask(read_conference, "path"),
@@ -313,6 +361,38 @@ ASKS: dict[str, Ask] = {
             "expected_version": _report_version(api_world, kind),
         },
     ),
+    # Plans' follow-up (issue 5): each plan started today, with no core group members or actions.
+    "core_group_meeting_record": Ask(
+        record_on_plan,
+        "path",
+        body=lambda api_world, kind: {
+            "held_on": str(clock.today()),
+            "chaired_by": "Berenice Stowell",
+            "chaired_by_team_manager": True,
+            "attendance": [],
+            "decisions": "The school reports attendance weekly.",
+        },
+    ),
+    "visit_record": Ask(
+        record_on_plan,
+        "path",
+        body=lambda api_world, kind: {
+            "visited_on": str(clock.today()),
+            "visited_by_id": _visitor_id(api_world, kind),
+            "seen_alone": True,
+            "seen_with_family": True,
+        },
+    ),
+    "review_outcome_record": Ask(
+        record_review_outcome,
+        "path",
+        body=lambda api_world, kind: {
+            "outcome": "continue",
+            "expected_version": _plan_version(api_world, kind),
+        },
+        prepare=_held_review,
+    ),
+    "plans_overdue": Ask(list_overdue, ""),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),
     "enquiry_outcome_record": Ask(

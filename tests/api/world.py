@@ -65,6 +65,9 @@ def public_id(world: World, kind: str, name: str) -> uuid.UUID:
         return world.conferences[kind].invitations.order_by("pk").values_list("public_id", flat=True)[0]
     if name == "report_id":
         return world.conferences[kind].reports.order_by("pk").values_list("public_id", flat=True)[0]
+    # Plans' follow-up (issue 5): the plan of the conference's child.
+    if name == "plan_id":
+        return world.plans[kind].public_id
     raise AssertionError(f"No identifier for {name}")
 
 
