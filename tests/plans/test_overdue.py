@@ -144,3 +144,25 @@ def test_the_lists_are_for_social_care_and_logged_once(family: Family) -> None:
     with pytest.raises(PermissionDenied):
         overdue.check_lists_allowed(health_visitor.user)
     assert AccessEntry.objects.filter(allowed=False).count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["overdue-core-groups", "overdue-visits", "overdue-records", "overdue-eighteen"]
+)
+def test_each_list_page_costs_the_same_whatever_the_number_of_plans(family: Family, name: str) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(family.team_manager.user)
+    client.get(reverse(f"followup:{name}"))  # the first request of a session does more (the log's start)
+    counts = []
+    for size in (2, 12):
+        _add_plans(family, size - (len(counts) and 2))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(f"followup:{name}"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

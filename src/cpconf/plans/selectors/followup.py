@@ -14,7 +14,7 @@ import uuid
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 
 from cpconf.access.log import access_record
@@ -131,6 +131,5 @@ def plans_at_conference(conference_id: int) -> list[ChildProtectionPlan]:
                 to_attr="reviews_here",
             )
         )
-        .annotate(review_count=Count("reviews", filter=Q(reviews__conference__isnull=False), distinct=True))
         .order_by("child__date_of_birth", "start_date", "pk")
     )
