@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("cpconf.conferences.urls")),
     path("", include("cpconf.minutes.urls")),
     path("", include("cpconf.plans.urls")),
+    # The plans' follow-up: core groups, visits, reviews and endings, the overdue lists (docs/plans-followup.md).
+    path("plans/", include("cpconf.plans.urls_followup")),
     # The JSON API (docs/api.md): its index, its operations, and "not found" as JSON for any other address.
     path("api/", api_views.index, name="api-index"),
     path("api/", api.urls),

@@ -37,7 +37,7 @@ from cpconf.people.models import (
     User,
 )
 from cpconf.people.services import allocation_create
-from cpconf.plans.models import ChildProtectionPlan
+from cpconf.plans.models import ChildProtectionPlan, CoreGroupMeeting
 from tests import factories
 
 # The personas, by name. "signed_out" is the visitor with no session.
@@ -366,6 +366,16 @@ def build_world() -> World:
         "zephyrine": _conference(southmoor, southmoor_child, None),
     }
 
+    plans = {
+        kind: _plan(
+            conference,
+            professionals["social_worker"]
+            if kind != "zephyrine"
+            else professionals["other_authority_worker"],
+        )
+        for kind, conference in conferences.items()
+    }
+
     users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
     users["no_professional_record"] = factories.UserFactory(
         email="ambrose.keld@northbridge.example", first_name="Ambrose", last_name="Keld"
@@ -455,6 +465,14 @@ def _plan(conference: Conference, child: Child, lead: Professional) -> ChildProt
     plan = PlanFactory(decision=decision, lead_professional=lead)
     PlanActionFactory(plan=plan, owner_professional=lead, owner_name=lead.full_name)
     CoreGroupMemberFactory(plan=plan, professional=lead, name=lead.full_name)
+    # One core group meeting, so that ``meeting_id`` has something to name.
+    CoreGroupMeeting.objects.create(
+        plan=plan,
+        held_on=clock.today(),
+        chaired_by="A team manager",
+        decisions="Carry on.",
+        recorded_at=clock.now(),
+    )
     return plan
 
 

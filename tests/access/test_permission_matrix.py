@@ -447,6 +447,23 @@ ROUTES: dict[str, Rule] = {
     "plans:action-status": by_table(MANAGE_PLAN),
     "plans:member-add": by_table(MANAGE_PLAN),
     "plans:member-leave": by_table(MANAGE_PLAN),
+    # Plans' follow-up (issue 5): a plan is seen by whoever sees its child; recording core groups, visits
+    # and endings is social care's (RECORD_CORE_GROUP, RECORD_VISIT, END_PLAN_OUTSIDE_REVIEW,
+    # RECORD_ENDING_APPROVAL: the same table as arranging a conference); a review's outcome is its chair's
+    # (RECORD_REVIEW_OUTCOME); the overdue lists are social care's (SEE_FOLLOWUP_LISTS).
+    "followup:core-groups": by_table(CHILD_RECORD),
+    "followup:core-group-new": by_table(MANAGE_CONFERENCE),
+    "followup:core-group-circulated": by_table(MANAGE_CONFERENCE),
+    "followup:visits": by_table(CHILD_RECORD),
+    "followup:visit-new": by_table(MANAGE_CONFERENCE),
+    "followup:plan-end": by_table(MANAGE_CONFERENCE),
+    "followup:ending-approval": by_table(MANAGE_CONFERENCE),
+    "followup:review-outcomes": by_table(CONFERENCE),
+    "followup:review-outcome": by_table(CHAIR_CONFERENCE),
+    "followup:overdue-core-groups": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "followup:overdue-visits": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "followup:overdue-records": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    "followup:overdue-eighteen": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,
@@ -601,6 +618,8 @@ def _public_id_for(world: World, kind: str, name: str) -> uuid.UUID:
             "exclusion_id": conference.exclusions,
         }[name]
         return related.order_by("pk").values_list("public_id", flat=True)[0]
+    if name == "meeting_id":
+        return world.plans[kind].core_group_meetings.values_list("public_id", flat=True)[0]
     return _identifiers(world, kind)[0]
 
 

@@ -221,6 +221,33 @@ def make_plan(persona: str, kind: str | None) -> Outcome:
     return manage_plan(201)(persona, kind)
 
 
+# Plans' follow-up (issue 5): a plan is seen by whoever sees its child, so never by an authority's own
+# system (404); recording is social care's (403 for anyone else who sees the child); a review's outcome is
+# its chair's (the system sees the conference, so 403); the lists are social care's (403 for the rest).
+
+
+def record_on_plan(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    if persona in SYSTEMS or not sees_conference(persona, kind):
+        return 404
+    return 201 if persona in SOCIAL_CARE else 403
+
+
+def record_review_outcome(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
+
+
+def list_overdue(persona: str, kind: str | None) -> Outcome:
+    if persona in SIGNED_OUT:
+        return 401
+    return 200 if persona in SOCIAL_CARE else 403
+
+
 # How each operation is asked: its identifiers, its body, and the state it needs first.
 
 
@@ -367,6 +394,13 @@ def _qualified_lead(api_world: ApiWorld, kind: str) -> None:
         Professional.objects.filter(pk=plan.lead_professional_id).update(qualified_social_worker=True)
 
 
+def _held_review(api_world: ApiWorld, kind: str) -> None:
+    """The conference is a review, held two days ago (so that its chair can record what it decided)."""
+    if kind != GUESSED:
+        _held(api_world, kind)
+        Conference.objects.filter(pk=api_world.world.conferences[kind].pk).update(conference_type="review")
+
+
 ASKS: dict[str, Ask] = {
     # Plans (issue 5).
     "plan_read": Ask(read_plan, "path"),
@@ -479,6 +513,38 @@ ASKS: dict[str, Ask] = {
     "minutes_circulate": Ask(
         write_minutes, "path", body=lambda api_world, kind: {"document": "minutes"}, prepare=_minutes_approved
     ),
+    # Plans' follow-up (issue 5): each plan started today, with no core group members or actions.
+    "core_group_meeting_record": Ask(
+        record_on_plan,
+        "path",
+        body=lambda api_world, kind: {
+            "held_on": str(clock.today()),
+            "chaired_by": "Berenice Stowell",
+            "chaired_by_team_manager": True,
+            "attendance": [],
+            "decisions": "The school reports attendance weekly.",
+        },
+    ),
+    "visit_record": Ask(
+        record_on_plan,
+        "path",
+        body=lambda api_world, kind: {
+            "visited_on": str(clock.today()),
+            "visited_by_id": _plan_lead(api_world, kind),
+            "seen_alone": True,
+            "seen_with_family": True,
+        },
+    ),
+    "review_outcome_record": Ask(
+        record_review_outcome,
+        "path",
+        body=lambda api_world, kind: {
+            "outcome": "continue",
+            "expected_version": _plan_version(api_world, kind),
+        },
+        prepare=_held_review,
+    ),
+    "plans_overdue": Ask(list_overdue, ""),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),
     "enquiry_outcome_record": Ask(

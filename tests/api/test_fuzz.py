@@ -105,6 +105,7 @@ def _real_identifiers(api_world: ApiWorld) -> dict[str, list[uuid.UUID]]:
         "household_id": [household_of(world, kind).public_id for kind in (ELOWEN, CORIN, ZEPHYRINE)],
         "invitation_id": [public_id(world, kind, "invitation_id") for kind in (ELOWEN, CORIN, ZEPHYRINE)],
         "report_id": [public_id(world, kind, "report_id") for kind in (ELOWEN, CORIN, ZEPHYRINE)],
+        "plan_id": [public_id(world, kind, "plan_id") for kind in (ELOWEN, CORIN, ZEPHYRINE)],
     }
 
 

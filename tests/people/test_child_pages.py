@@ -160,6 +160,8 @@ def test_the_list_needs_the_same_queries_however_many_children(
     # two children.
     BreakGlassGrant.objects.filter(child=world.unrelated_child).delete()
     conference = world.conferences["corin"]
+    world.plans["corin"].delete()  # and its core group meeting; then the decision it was made from
+    conference.decisions.all().delete()
     conference.exclusions.all().delete()
     conference.invitations.all().delete()
     conference.delete()

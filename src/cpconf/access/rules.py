@@ -88,6 +88,15 @@ SEE_LATE_CIRCULATION = "access.see_late_circulation"  # the list of minutes and 
 VIEW_PLAN = "access.view_plan"  # see this child protection plan
 MANAGE_PLAN = "access.manage_plan"  # change it: what it says, actions, core group (R-PL-1 to R-PL-3)
 MAKE_PLAN = "access.make_plan"  # make a plan (or a child in need plan) from this conference's decision
+# Plans' follow-up (issue 5, items 3 to 5): core groups, visits, reviews and endings, the overdue lists.
+RECORD_CORE_GROUP = "access.record_core_group"  # record a core group meeting for this child's plan (R-PL-3)
+RECORD_VISIT = "access.record_visit"  # record a visit to this child (R-PL-4)
+RECORD_REVIEW_OUTCOME = (
+    "access.record_review_outcome"  # as this review's chair, continue or end plans (R-PL-5)
+)
+END_PLAN_OUTSIDE_REVIEW = "access.end_plan_outside_review"  # transfer out, 18, death, left the UK (R-PL-5)
+RECORD_ENDING_APPROVAL = "access.record_ending_approval"  # a senior manager approved an ending (R-PL-6)
+SEE_FOLLOWUP_LISTS = "access.see_followup_lists"  # the overdue core groups, visits and records lists
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -622,6 +631,14 @@ PERMISSIONS = {
     # is_involved_with_child: those are true for someone who opened the record in an emergency, and
     # break glass must never reveal what is withheld (issue item 4). The same holds for confidential
     # contact details above: a person who breaks glass is never social care staff, so they stay withheld.
+    # Plans' follow-up (issue 5, items 3 to 5): social care's work on a child they may see. The review's
+    # outcome is its chair's to record (R-PL-5, R-PL-6). The overdue lists show only visible children.
+    RECORD_CORE_GROUP: is_social_care_staff & view_child,
+    RECORD_VISIT: is_social_care_staff & view_child,
+    RECORD_REVIEW_OUTCOME: is_social_care_staff & chairs_conference & may_see_conference,
+    END_PLAN_OUTSIDE_REVIEW: is_social_care_staff & view_child,
+    RECORD_ENDING_APPROVAL: is_social_care_staff & view_child,
+    SEE_FOLLOWUP_LISTS: may_see_any_child & is_social_care_staff,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -204,6 +204,10 @@ class CoreGroupMeeting(models.Model):
     attendance = models.JSONField(default=list)  # [{"member": uuid, "name": str, "attended": bool}]
     decisions = models.TextField()
     next_meeting_on = models.DateField(null=True, blank=True)
+    # R-PL-3: the due date the meeting was held against (the plan's next core group due), so a meeting
+    # held after it stays flagged; and whether the team manager chaired it (they chair the first).
+    due_on = models.DateField(null=True, blank=True)
+    chaired_by_team_manager = models.BooleanField(default=False)
     record_due = models.DateField(null=True, blank=True)
     record_circulated_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -329,3 +333,61 @@ class PlanNotification(models.Model):
     @property
     def child(self) -> Child:
         return self.plan.child
+
+
+# ---- Reviews and endings (R-PL-5 to R-PL-7): cpconf.plans.services.reviews ----------------------------
+
+
+class ReviewOutcome(models.TextChoices):
+    CONTINUE = "continue", "Continue the plan"
+    CHANGE_CATEGORY = "change_category", "Continue the plan under a different category"
+    END = "end", "End the plan"
+
+
+class PlanReview(models.Model):
+    """What a review conference decided for one child's plan (R-CT-2, R-PL-5, R-PL-6), or an ending
+    outside a review (transfer out, 18th birthday, death, leaving the UK: ``conference`` is empty).
+
+    An ending keeps what R-PL-5 asks to be recorded: dissent and the actions not completed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.CASCADE, related_name="reviews")
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, related_name="plan_reviews", null=True, blank=True
+    )
+    outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
+    first_review = models.BooleanField(default=False)
+    categories_before = models.JSONField(default=list)
+    categories_after = models.JSONField(default=list)
+    next_review_due = models.DateField(null=True, blank=True)
+    ending_reason = models.CharField(max_length=30, choices=EndingReason.choices, blank=True)
+    ending_details = models.TextField(blank=True)
+    dissent = models.TextField(blank=True)
+    incomplete_actions = models.JSONField(default=list)  # [{"action": uuid, "what": str, "status": str}]
+    # R-PL-6 (Staffordshire): the chair's record that the child no longer lives in the household.
+    child_left_household = models.BooleanField(default=False)
+    # R-PL-6 (Medway): the ending waits for the senior manager's approval.
+    awaits_approval_by = models.CharField(max_length=200, blank=True)
+    # R-PL-7: step down to a child in need plan once the ending takes effect.
+    step_down = models.BooleanField(default=False)
+    step_down_needs = models.TextField(blank=True)
+    step_down_family_consent_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan", "recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "conference"],
+                condition=models.Q(conference__isnull=False),
+                name="plan_review_once_per_conference",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="end") | ~models.Q(ending_reason=""),
+                name="plan_review_ending_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for {self.plan}"
