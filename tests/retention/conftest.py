@@ -29,9 +29,16 @@ from cpconf.conferences.models import (
 )
 from cpconf.conferences.services.reports import report_receive
 from cpconf.enquiries.models import EnquiryChild, Section47Enquiry
+from cpconf.minutes.models import Channel, Circulation, Document, Minutes, MinutesStatus
 from cpconf.notifications.models import OutboxMessage, OutboxStatus
 from cpconf.people.models import Authority, Child, FamilyMember, Household, Professional
-from cpconf.plans.models import ChildProtectionPlan
+from cpconf.plans.models import (
+    ChildProtectionPlan,
+    CoreGroupMeeting,
+    PlanNotification,
+    PlanNotificationEvent,
+    Visit,
+)
 from tests import factories
 
 CREATED = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -138,7 +145,7 @@ def build_family(
             decided_by=chair,
             recorded_at=CREATED,
         )
-        ChildProtectionPlan.objects.create(
+        plan = ChildProtectionPlan.objects.create(
             authority=authority,
             child=child,
             decision=decision,
@@ -147,6 +154,45 @@ def build_family(
             lead_professional=chair,
             outcomes="Fictional outcomes.",
             contingency="Fictional contingency.",
+        )
+        CoreGroupMeeting.objects.create(
+            plan=plan,
+            held_on=date(2026, 12, 4),
+            chaired_by="Fictional",
+            decisions="Fictional.",
+            recorded_at=CREATED,
+        )
+        Visit.objects.create(
+            plan=plan,
+            visited_on=date(2026, 12, 1),
+            visited_by=chair,
+            seen_alone=True,
+            seen_with_family=True,
+            recorded_at=CREATED,
+        )
+        told = OutboxMessage.objects.create(
+            authority=authority,
+            child=child,
+            purpose="plan-started",
+            recipient="health@westmere.example",
+            secure=True,
+            subject="Fictional",
+            body="Fictional",
+            status=OutboxStatus.SENT,
+            created_at=CREATED,
+            next_attempt_at=CREATED,
+            sent_at=CREATED,
+        )
+        PlanNotification.objects.create(
+            plan=plan,
+            event=PlanNotificationEvent.STARTED,
+            professional=chair,
+            agency_type=chair.agency.agency_type,
+            name=chair.full_name,
+            email="health@westmere.example",
+            secure=True,
+            message=told,
+            sent_at=CREATED,
         )
         OutboxMessage.objects.create(
             authority=authority,
@@ -161,6 +207,21 @@ def build_family(
             next_attempt_at=CREATED,
             sent_at=CREATED,
         )
+    # Approved minutes sent to the parent (the circulation refers to the invitation).
+    minutes = Minutes.objects.create(
+        conference=conference,
+        started_at=CREATED,
+        status=MinutesStatus.APPROVED,
+        approved_at=CREATED,
+        signed_name="Fictional chair",
+    )
+    Circulation.objects.create(
+        minutes=minutes,
+        invitation=invitation,
+        document=Document.MINUTES,
+        channel=Channel.POST,
+        sent_at=CREATED,
+    )
     return Family(authority, children, parent, household, enquiry, conference, report, files)
 
 

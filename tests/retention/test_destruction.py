@@ -18,9 +18,10 @@ from cpconf.access import chain
 from cpconf.access.models import AccessEntry, AuditEntry, BreakGlassGrant, EmergencySearch
 from cpconf.conferences.models import Conference, Exclusion, Invitation, Report
 from cpconf.enquiries.models import Section47Enquiry
+from cpconf.minutes.models import Minutes
 from cpconf.notifications.models import OutboxMessage, OutboxStatus
 from cpconf.people.models import Authority, Child, FamilyMember, Household
-from cpconf.plans.models import ChildProtectionPlan
+from cpconf.plans.models import ChildProtectionPlan, PlanNotification
 from cpconf.retention import selectors, services
 from cpconf.retention.models import RetentionPolicy
 from tests import factories
@@ -137,6 +138,8 @@ class TestDestruction:
         assert not FamilyMember.objects.filter(pk=family.parent.pk).exists()
         assert not ChildProtectionPlan.objects.filter(child_id=family.child.pk).exists()
         assert not OutboxMessage.objects.filter(child_id=family.child.pk).exists()
+        assert not Minutes.objects.filter(conference_id=family.conference.pk).exists()
+        assert not PlanNotification.objects.filter(plan__child_id=family.child.pk).exists()
         # Both the current file and the one it replaced leave storage.
         assert not any(stored(upload_root, name) for name in family.files)
         assert outcome.files_removed == 2

@@ -28,7 +28,7 @@ from cpconf.conferences.models import Conference, ConferenceChild, Report
 from cpconf.conferences.storage import private_storage
 from cpconf.enquiries.models import EnquiryChild, Section47Enquiry
 from cpconf.people.models import Allocation, Authority, Child, Household
-from cpconf.plans.models import ChildInNeedPlan, ChildProtectionPlan
+from cpconf.plans.models import ChildInNeedPlan, ChildProtectionPlan, CoreGroupMeeting, PlanReview, Visit
 from cpconf.retention.models import (
     DEFAULT_YEARS_AFTER_BIRTH,
     DEFAULT_YEARS_AFTER_LAST_ACTIVITY,
@@ -201,6 +201,9 @@ _ACTIVITY = {
     "enquiry_updated": (EnquiryChild, "child", "enquiry__updated_at"),
     "plan_updated": (ChildProtectionPlan, "child", "updated_at"),
     "plan_ended": (ChildProtectionPlan, "child", "end_date"),
+    "core_group_recorded": (CoreGroupMeeting, "plan__child", "recorded_at"),
+    "visit_recorded": (Visit, "plan__child", "recorded_at"),
+    "plan_reviewed": (PlanReview, "plan__child", "recorded_at"),
     "child_in_need_updated": (ChildInNeedPlan, "child", "updated_at"),
     "child_in_need_closed": (ChildInNeedPlan, "child", "closed_on"),
     "allocation_updated": (Allocation, "child", "updated_at"),

@@ -35,9 +35,10 @@ from cpconf.access.models import AuditAction, AuditEntry
 from cpconf.conferences.models import AgencyView, ChildDecision, Conference, Exclusion, Invitation, Report
 from cpconf.conferences.storage import private_storage
 from cpconf.enquiries.models import Section47Enquiry, StrategyDiscussion
+from cpconf.minutes.models import Minutes
 from cpconf.notifications.models import OutboxMessage, OutboxStatus
 from cpconf.people.models import Authority, Child, FamilyMember, Household, User
-from cpconf.plans.models import ChildInNeedPlan, ChildProtectionPlan
+from cpconf.plans.models import ChildInNeedPlan, ChildProtectionPlan, PlanNotification
 from cpconf.retention import selectors
 from cpconf.retention.models import LegalHold, RetentionPolicy
 
@@ -228,6 +229,10 @@ def _destroy_group(review: selectors.Review, group: selectors.Group, outcome: Ou
         FamilyMember.objects.filter(relationships__child__in=children).values_list("pk", flat=True)
     ) | set(FamilyMember.objects.filter(households__pk__in=group.household_pks).values_list("pk", flat=True))
 
+    # R-AF-3's record of who was told refers to the email it queued: it goes first.
+    _destroy_rows(
+        "plans.plannotification", PlanNotification.objects.filter(plan__child__in=children), outcome, reason
+    )
     _destroy_rows(
         "notifications.outboxmessage", OutboxMessage.objects.filter(child__in=children), outcome, reason
     )
@@ -247,6 +252,8 @@ def _destroy_group(review: selectors.Review, group: selectors.Group, outcome: Ou
         "conferences.exclusion", Exclusion.objects.filter(conference__in=conferences), outcome, reason
     )
     _destroy_rows("conferences.report", Report.objects.filter(conference__in=conferences), outcome, reason)
+    # The minutes' circulation refers to the invitations (each copy's recipient): the minutes go first.
+    _destroy_rows("minutes.minutes", Minutes.objects.filter(conference__in=conferences), outcome, reason)
     _destroy_rows(
         "conferences.invitation", Invitation.objects.filter(conference__in=conferences), outcome, reason
     )
