@@ -74,6 +74,8 @@ SEND_REPORT = "access.send_report"  # send a report to it for one's own agency (
 REQUEST_EXCLUSION = "access.request_exclusion"  # ask its chair to exclude someone (R-EX-1, R-EX-2)
 MANAGE_ENQUIRIES = "access.manage_enquiries"  # record strategy discussions and Section 47 enquiries
 REQUEST_REVIEW = "access.request_review"  # ask for the review that follows this held conference (R-CT-2)
+# Decisions (issue 5): record each agency's view and each child's decision (R-DE-2, R-DE-3).
+RECORD_DECISION = "access.record_decision"
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -429,6 +431,12 @@ def chairs_conference(user: Any, conference: Conference | None) -> bool:
 
 
 @predicate
+def is_conference_coordinator(user: Any) -> bool:
+    """Holds the conference coordinator's role: records at the conference for its chair (issue 5)."""
+    return Role.CONFERENCE_COORDINATOR in _actor(user).roles
+
+
+@predicate
 def agency_owes_report(user: Any, conference: Conference | None) -> bool:
     """The person's agency owes this conference a report (R-PR-4)."""
     actor = _actor(user)
@@ -482,6 +490,11 @@ PERMISSIONS = {
     # authority's own system (which does not arrange or decide them: see the section above). A
     # transfer-in conference is asked for by whoever manages enquiries, as the pages do.
     REQUEST_REVIEW: (is_social_care_staff & may_see_conference) | service_account_sees,
+    # Decisions (issue 5, R-DE-2, R-DE-3): the chair's, recorded by the chair or by a conference
+    # coordinator for the chair. Never the authority's own system: a person decides.
+    RECORD_DECISION: is_social_care_staff
+    & may_see_conference
+    & (chairs_conference | is_conference_coordinator),
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or
