@@ -343,6 +343,12 @@ ROUTES: dict[str, Rule] = {
     "conferences:exclusion-told": by_table(MANAGE_CONFERENCE),
     "conferences:attendance": by_table(CONFERENCE),
     "conferences:attendance-record": by_table(MANAGE_CONFERENCE),
+    # Decisions (issue 5, R-DE-2, R-DE-3): seen by whoever sees the conference; recorded by its chair or a
+    # conference coordinator for the chair (no persona is a coordinator: tests/conferences covers one).
+    # ``child_id`` is filled with the conference's own child.
+    "conferences:decisions": by_table(CONFERENCE),
+    "conferences:decision-view-record": by_table(CHAIR_CONFERENCE),
+    "conferences:decision-record": by_table(CHAIR_CONFERENCE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

@@ -35,7 +35,7 @@ from typing import Any
 from django.utils import timezone
 
 from cpconf import clock
-from cpconf.conferences.models import Conference, ConferenceStatus
+from cpconf.conferences.models import AgencyView, Conference, ConferenceStatus, ViewSource
 from tests.access.conftest import PERSONAS
 from tests.api.world import (
     CORIN,
@@ -155,6 +155,17 @@ def adjourn_conference(persona: str, kind: str | None) -> Outcome:
     return 201 if persona == "chair" else 403
 
 
+def record_decision(persona: str, kind: str | None) -> Outcome:
+    """Each agency's view and each child's decision (issue 5, R-DE-3): the conference's chair, or a
+    conference coordinator for the chair (no persona is one); 403 for anyone else who sees it, the
+    authority's own system included (a person decides)."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
+
+
 def create_for_household(persona: str, kind: str | None) -> Outcome:
     """A record about the household the body names: 422 when that household is not the persona's own."""
     if persona in SIGNED_OUT:
@@ -242,6 +253,46 @@ def _report_version(api_world: ApiWorld, kind: str) -> int:
     return report.version
 
 
+def _report_received(api_world: ApiWorld, kind: str) -> None:
+    """The conference was held and its report arrived (an absent agency's view comes from it, R-DE-2)."""
+    _held(api_world, kind)
+    if kind != GUESSED:
+        api_world.world.conferences[kind].reports.update(received_at=clock.now() - timedelta(days=3))
+
+
+def _view_given(api_world: ApiWorld, kind: str) -> None:
+    """... and the agency's view on the child was recorded from it."""
+    _report_received(api_world, kind)
+    if kind != GUESSED:
+        conference = api_world.world.conferences[kind]
+        report = conference.reports.order_by("pk").first()
+        assert report is not None
+        AgencyView.objects.create(
+            conference=conference,
+            child=child_of(api_world.world, kind),
+            agency=report.agency,
+            source=ViewSource.WRITTEN_REPORT,
+            report=report,
+            given_by=report.agency.name,
+            recommendation="plan",
+            categories=["neglect"],
+            rationale="Neglect of the child's health needs.",
+            recorded_at=clock.now(),
+        )
+
+
+def _child_id(api_world: ApiWorld, kind: str) -> str:
+    return str(uuid.uuid4() if kind == GUESSED else child_of(api_world.world, kind).public_id)
+
+
+def _report_id(api_world: ApiWorld, kind: str) -> str:
+    if kind == GUESSED:
+        return str(uuid.uuid4())
+    return str(
+        api_world.world.conferences[kind].reports.order_by("pk").values_list("public_id", flat=True)[0]
+    )
+
+
 ASKS: dict[str, Ask] = {
     "conferences_list": Ask(list_conferences, ""),
     "conference_read": Ask(read_conference, "path"),
@@ -312,6 +363,31 @@ ASKS: dict[str, Ask] = {
             "shared_how": "Talked through with the family at a home visit.",
             "expected_version": _report_version(api_world, kind),
         },
+    ),
+    # Decisions (issue 5, R-DE-1 to R-DE-6).
+    "decisions_list": Ask(read_conference, "path"),
+    "agency_view_record": Ask(
+        record_decision,
+        "path",
+        body=lambda api_world, kind: {
+            "child_id": _child_id(api_world, kind),
+            "report_id": _report_id(api_world, kind),
+            "recommendation": "plan",
+            "categories": ["neglect"],
+            "rationale": "Neglect of the child's health needs.",
+        },
+        prepare=_report_received,
+    ),
+    "decision_record": Ask(
+        record_decision,
+        "path",
+        body=lambda api_world, kind: {
+            "child_id": _child_id(api_world, kind),
+            "suffered_significant_harm": True,
+            "likely_to_suffer_significant_harm": True,
+            "chair_view": "plan",
+        },
+        prepare=_view_given,
     ),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),

@@ -64,7 +64,11 @@ ALREADY_DECIDED = "A decision has already been recorded for this child at this c
 
 
 class AlreadyDecidedError(ValidationError):
-    """The child's decision was recorded already (the API answers 409)."""
+    """The child's decision was recorded already. Its code is the one the API answers with 409 (as for a
+    record changed since it was read: what was sent conflicts with what is there)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="stale")
 
 
 def decision_closed(conference: Conference, now: datetime) -> str:
