@@ -152,12 +152,15 @@ def decisions_for(conference: Conference) -> list[ChildDecisions]:
             for agency in sorted(expected.values(), key=lambda agency: (agency.name, agency.pk))
             if agency.pk not in given
         ]
+        decision = decisions.get(child.pk)
+        if decision is not None:
+            decision.child = child  # so that saying it in words needs no query
         rows.append(
             ChildDecisions(
                 child=child,
                 views=child_views,
                 not_given=still,
-                decision=decisions.get(child.pk),
+                decision=decision,
                 sources=[source for source in sources if source.agency.pk not in given],
             )
         )
