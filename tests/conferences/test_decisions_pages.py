@@ -138,7 +138,7 @@ def test_before_the_conference_the_list_says_when_decisions_are_recorded(held: D
 
 #: The list's queries: the session and user; the professional and roles; the conference, and the rules'
 #: question whether they may see it; its children and one access-log row for each (savepoint, chain head,
-#: row, head, release); the children for the heading; the five of ``decisions_for``; and, for the chair,
+#: row, head, release); the children for the heading; the five of ``decisions_for``; and
 #: whether they may record.
 LIST_QUERIES = {"chair": 29, "social_worker": 29}
 
