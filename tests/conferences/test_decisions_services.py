@@ -18,10 +18,12 @@ from cpconf.conferences.models import AgencyView, ChildDecision, Conference, Con
 from cpconf.conferences.selectors.decisions import decision_for_child, decisions_for
 from cpconf.conferences.services.decisions import (
     AlreadyDecidedError,
+    agency_view_change,
     agency_view_record,
     child_decision_record,
     decision_summary,
 )
+from cpconf.conferences.services.scheduling import StaleEditError
 from cpconf.people.models import User
 from tests.conferences.decisions_setting import AFTER_CONFERENCE, Decisions, build_decisions
 
@@ -424,3 +426,55 @@ def test_decisions_for_reads_in_five_queries_whatever_the_numbers(
     assert len(wren.not_given) == 3 + extra_agencies
     maternity = next(still for still in wren.not_given if still.agency.name == "Westmere Maternity Service")
     assert not maternity.present and maternity.report is None and maternity.sources == []
+
+
+# Correcting a view before the decision
+
+
+def test_a_view_is_corrected_with_the_version_read_and_audited(held: Decisions) -> None:
+    recorded = view(held, "police_officer", "plan", "neglect")
+    changed = agency_view_change(
+        view=recorded,
+        recommendation="child_in_need",
+        categories=[],
+        rationale="On reflection, support first.",
+        expected_version=1,
+        acting_user=chair_user(held),
+    )
+    assert (changed.recommendation, changed.categories, changed.version) == ("child_in_need", [], 2)
+    entry = audit_history_for(changed).first()
+    assert entry is not None and entry.action == "change"
+    with pytest.raises(StaleEditError, match="changed Westmere Police Child Protection Unit's view on"):
+        agency_view_change(
+            view=recorded,
+            recommendation="plan",
+            categories=["neglect"],
+            rationale="Back to a plan.",
+            expected_version=1,
+            acting_user=coordinator_user(held),
+        )
+    assert AgencyView.objects.get().recommendation == "child_in_need"
+
+
+def test_a_corrected_view_is_checked_like_a_new_one_and_closes_with_the_decision(held: Decisions) -> None:
+    recorded = view(held, "police_officer", "plan", "neglect")
+    with pytest.raises(ValidationError) as error:
+        agency_view_change(
+            view=recorded,
+            recommendation="plan",
+            categories=[],
+            rationale="",
+            expected_version=1,
+            acting_user=chair_user(held),
+        )
+    assert set(error.value.message_dict) == {"categories", "rationale"}
+    decide(held)
+    with pytest.raises(ValidationError, match="its views can no longer be changed"):
+        agency_view_change(
+            view=recorded,
+            recommendation="child_in_need",
+            categories=[],
+            rationale="Too late.",
+            expected_version=1,
+            acting_user=chair_user(held),
+        )

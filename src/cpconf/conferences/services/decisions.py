@@ -17,8 +17,9 @@ Decisions made here:
   invitation, and the colleague who came in their place if one did), or, when nobody from the agency
   attended, from its received written report. One view per agency per child: a second is refused.
   Categories go with a recommendation for a plan only, and such a recommendation names at least one (one
-  exactly where the policy records a single category, R-DE-4). Views are closed once the child's decision
-  is recorded.
+  exactly where the policy records a single category, R-DE-4). A view may be corrected
+  (``agency_view_change``, with the version read: a stale change is refused) until the child's decision
+  is recorded; then views are closed.
 * **The decision** is recorded once per child and not changed here (a later conference changes it). It
   needs both answers to the two-limbed test (R-DE-1), the chair's own view, and at least one agency view.
   A plan is for a child likely to suffer significant harm: a plan with "no" to that question is refused.
@@ -39,7 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cpconf import clock
-from cpconf.access.log import audit_record, audit_snapshot
+from cpconf.access.log import audit_history_for, audit_record, audit_snapshot
 from cpconf.clock import time_in_words
 from cpconf.conferences import deadlines, decision_rule
 from cpconf.conferences.models import (
@@ -52,6 +53,7 @@ from cpconf.conferences.models import (
     ViewSource,
 )
 from cpconf.conferences.selectors.decisions import view_sources
+from cpconf.conferences.services.scheduling import StaleEditError
 from cpconf.people.models import Child, Professional, Role, User
 from cpconf.people.selectors import professional_for_user
 from cpconf.timescales.policy import CategoriesMode, Policy
@@ -217,6 +219,67 @@ def agency_view_record(
     view.full_clean(exclude=["categories"])
     view.save()
     audit_record(actor=acting_user, action="create", instance=view, before=None, after=audit_snapshot(view))
+    return view
+
+
+@transaction.atomic
+def agency_view_change(
+    *,
+    view: AgencyView,
+    recommendation: str,
+    categories: Iterable[str],
+    rationale: str,
+    expected_version: int | None,
+    acting_user: User,
+) -> AgencyView:
+    """Correct an agency's view (R-DE-2) before the child's decision is recorded: what it recommends, the
+    category and its reasons (who gave it stays). ``expected_version`` is the view's version the person
+    read: if it has changed since, ``StaleEditError`` says who changed it and when, and nothing is saved."""
+    conference = _locked(view.conference)
+    view = (
+        AgencyView.objects.select_for_update(of=("self",)).select_related("agency", "child").get(pk=view.pk)
+    )
+    closed = decision_closed(conference, clock.now())
+    if closed:
+        raise ValidationError(closed)
+    if ChildDecision.objects.filter(conference=conference, child=view.child).exists():
+        raise ValidationError(
+            f"The decision for {view.child.full_name} has been recorded, so its views can no longer be changed."
+        )
+    if expected_version is not None and expected_version != view.version:
+        last = audit_history_for(view).first()
+        who = (last.actor_name if last is not None else "") or "Someone else"
+        when = f" on {time_in_words(last.recorded_at)}" if last is not None else ""
+        raise StaleEditError(
+            f"{who} changed {view.agency.name}'s view{when}, after you opened this page. Your change has not been "
+            "saved: check the view as it is now, then make your change again."
+        )
+    errors: dict[str, list[str]] = {}
+    if recommendation not in Recommendation.values:
+        errors["recommendation"] = ["Select what the agency recommends"]
+    chosen = list(categories)
+    if recommendation == Recommendation.PLAN:
+        single = single_category(policy_for(conference))
+        chosen = _clean_categories(chosen, field="categories", errors=errors, single=single, required=True)
+    elif chosen and recommendation in Recommendation.values:
+        errors["categories"] = ["Only select a category if the agency recommends a child protection plan"]
+    rationale = _text(
+        rationale,
+        "rationale",
+        errors,
+        required="Enter the agency's reasons for its recommendation",
+        what="The reasons",
+    )
+    if errors:
+        raise ValidationError(errors)
+    before = audit_snapshot(view)
+    view.recommendation = recommendation
+    view.categories = chosen
+    view.rationale = rationale
+    view.version += 1
+    view.full_clean(exclude=["categories"])
+    view.save()
+    audit_record(actor=acting_user, action="change", instance=view, before=before, after=audit_snapshot(view))
     return view
 
 
