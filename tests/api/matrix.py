@@ -166,6 +166,12 @@ def record_decision(persona: str, kind: str | None) -> Outcome:
     return 201 if persona == "chair" else 403
 
 
+def change_view(persona: str, kind: str | None) -> Outcome:
+    """Correcting an agency's view: as recording one, answering 200."""
+    outcome = record_decision(persona, kind)
+    return 200 if outcome == 201 else outcome
+
+
 def create_for_household(persona: str, kind: str | None) -> Outcome:
     """A record about the household the body names: 422 when that household is not the persona's own."""
     if persona in SIGNED_OUT:
@@ -268,6 +274,7 @@ def _view_given(api_world: ApiWorld, kind: str) -> None:
         report = conference.reports.order_by("pk").first()
         assert report is not None
         AgencyView.objects.create(
+            public_id=_view_id(kind),
             conference=conference,
             child=child_of(api_world.world, kind),
             agency=report.agency,
@@ -279,6 +286,11 @@ def _view_given(api_world: ApiWorld, kind: str) -> None:
             rationale="Neglect of the child's health needs.",
             recorded_at=clock.now(),
         )
+
+
+def _view_id(kind: str) -> uuid.UUID:
+    """The identifier ``_view_given`` gives its view (the body is made before the state it needs)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"cpconf-matrix-agency-view-{kind}")
 
 
 def _child_id(api_world: ApiWorld, kind: str) -> str:
@@ -377,6 +389,17 @@ ASKS: dict[str, Ask] = {
             "rationale": "Neglect of the child's health needs.",
         },
         prepare=_report_received,
+    ),
+    "agency_view_change": Ask(
+        change_view,
+        "path",
+        body=lambda api_world, kind: {
+            "view_id": str(_view_id(kind)),
+            "recommendation": "child_in_need",
+            "rationale": "On reflection, support for the family first.",
+            "expected_version": 1,
+        },
+        prepare=_view_given,
     ),
     "decision_record": Ask(
         record_decision,

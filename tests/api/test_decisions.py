@@ -177,3 +177,25 @@ def test_a_coordinator_records_for_the_chair_and_a_social_worker_may_not(held: D
         _post(client_for(held, "social_worker"), decisions_url(held), decision_body(held)).status_code == 403
     )
     assert client_for(held, "social_worker").get(decisions_url(held)).status_code == 200
+
+
+def test_a_view_is_corrected_with_its_version_and_a_stale_correction_is_a_conflict(held: Decisions) -> None:
+    client = client_for(held, "chair")
+    recorded = _post(client, views_url(held), view_body(held)).json()
+    assert recorded["version"] == 1
+    change = {
+        "view_id": recorded["id"],
+        "recommendation": "child_in_need",
+        "rationale": "Support for the family first.",
+        "expected_version": 1,
+    }
+    response = _post(client, f"{views_url(held)}/change", change)
+    assert response.status_code == 200, response.json()
+    assert (response.json()["recommendation"], response.json()["version"]) == ("child_in_need", 2)
+    response = _post(client, f"{views_url(held)}/change", {**change, "recommendation": "no_further_action"})
+    assert response.status_code == 409
+    assert "after you opened this page" in response.json()["detail"]
+    response = _post(client, f"{views_url(held)}/change", {**change, "view_id": str(held.wren.public_id)})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "view_id"
+    assert AgencyView.objects.get().recommendation == "child_in_need"

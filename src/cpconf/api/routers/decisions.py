@@ -19,6 +19,7 @@ from cpconf.access import gateways
 from cpconf.access.rules import RECORD_DECISION
 from cpconf.api.auth import acting_user
 from cpconf.api.errors import refuse, service_fields
+from cpconf.api.routers.conferences import MAX_VERSION
 from cpconf.api.schemas import CHANGE_REFUSALS, RECORD_REFUSALS, ChildRef, Ref, Text
 from cpconf.conferences.models import (
     AgencyView,
@@ -54,6 +55,7 @@ class ViewOut(Schema):
     categories: list[Category]
     rationale: str
     recorded_at: datetime
+    version: int = Field(description="Send it back as expected_version to correct the view.")
 
 
 class SourceOut(Schema):
@@ -117,6 +119,7 @@ def view_out(view: AgencyView) -> dict[str, Any]:
         "categories": list(view.categories),
         "rationale": view.rationale,
         "recorded_at": view.recorded_at,
+        "version": view.version,
     }
 
 
@@ -245,6 +248,52 @@ def agency_view_record(
             acting_user=acting_user(request),
         )
     return Status(201, view_out(view))
+
+
+class ViewChangeIn(Schema):
+    view_id: uuid.UUID
+    recommendation: Recommendation
+    categories: list[Category] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Only with a recommendation for a plan, and then at least one (R-DE-4).",
+    )
+    rationale: Text
+    expected_version: int = Field(
+        ge=1,
+        le=MAX_VERSION,
+        description="The view's version you read. If it has changed since, nothing is saved (409).",
+    )
+
+
+@router.post(
+    "/conferences/{uuid:conference_id}/views/change",
+    response={200: ViewOut, **CHANGE_REFUSALS},
+    operation_id="agency_view_change",
+    summary="Correct an agency's view on a child",
+)
+def agency_view_change(
+    request: HttpRequest, conference_id: uuid.UUID, payload: ViewChangeIn
+) -> dict[str, Any]:
+    """Correct what an agency recommends, the category and its reasons (R-DE-2), until the child's decision
+    is recorded. Who gave the view stays. A view changed since you read it: 409."""
+    user = acting_user(request)
+    conference = gateways.conference_for(
+        user, conference_id, what=WHAT, permission=RECORD_DECISION, request=request
+    )
+    view = selectors.view_in(conference, payload.view_id)
+    if view is None:
+        raise refuse("view_id", "This conference has no agency view with this identifier.")
+    with service_fields():
+        view = services.agency_view_change(
+            view=view,
+            recommendation=payload.recommendation,
+            categories=list(payload.categories),
+            rationale=payload.rationale,
+            expected_version=payload.expected_version,
+            acting_user=user,
+        )
+    return view_out(view)
 
 
 class DecisionIn(Schema):

@@ -188,3 +188,12 @@ def views_for_child(conference: Conference, child: Child) -> list[AgencyView]:
         .select_related("agency", "invitation", "report")
         .order_by("agency__name", "pk")
     )
+
+
+def view_in(conference: Conference, public_id: uuid.UUID) -> AgencyView | None:
+    """The agency view with this identifier if it was given at ``conference`` (else None)."""
+    return (
+        AgencyView.objects.filter(conference=conference, public_id=public_id)
+        .select_related("agency", "child", "invitation", "report", "conference")
+        .first()
+    )
