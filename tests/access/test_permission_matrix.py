@@ -464,6 +464,12 @@ ROUTES: dict[str, Rule] = {
     "followup:overdue-visits": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     "followup:overdue-records": lambda persona, child: SOCIAL_CARE_ONLY[persona],
     "followup:overdue-eighteen": lambda persona, child: SOCIAL_CARE_ONLY[persona],
+    # Decisions (issue 5, R-DE-2, R-DE-3): seen by whoever sees the conference; recorded by its chair or a
+    # conference coordinator for the chair (no persona is a coordinator: tests/conferences covers one).
+    # ``child_id`` is filled with the conference's own child.
+    "conferences:decisions": by_table(CONFERENCE),
+    "conferences:decision-view-record": by_table(CHAIR_CONFERENCE),
+    "conferences:decision-record": by_table(CHAIR_CONFERENCE),
     # The administration's own pages.
     "admin:index": admin_page,
     "admin:login": admin_sign_in,

@@ -35,7 +35,7 @@ from typing import Any
 from django.utils import timezone
 
 from cpconf import clock
-from cpconf.conferences.models import Conference, ConferenceStatus
+from cpconf.conferences.models import AgencyView, Conference, ConferenceStatus, ViewSource
 from cpconf.minutes.models import Minutes, MinutesStatus
 from cpconf.people.models import Professional
 from cpconf.plans.models import ChildProtectionPlan
@@ -175,6 +175,23 @@ def write_minutes(persona: str, kind: str | None) -> Outcome:
     if not sees_conference(persona, kind):
         return 404
     return 200 if persona == "chair" else 403
+
+
+def record_decision(persona: str, kind: str | None) -> Outcome:
+    """Each agency's view and each child's decision (issue 5, R-DE-3): the conference's chair, or a
+    conference coordinator for the chair (no persona is one); 403 for anyone else who sees it, the
+    authority's own system included (a person decides)."""
+    if persona in SIGNED_OUT:
+        return 401
+    if not sees_conference(persona, kind):
+        return 404
+    return 201 if persona == "chair" else 403
+
+
+def change_view(persona: str, kind: str | None) -> Outcome:
+    """Correcting an agency's view: as recording one, answering 200."""
+    outcome = record_decision(persona, kind)
+    return 200 if outcome == 201 else outcome
 
 
 def create_for_household(persona: str, kind: str | None) -> Outcome:
@@ -401,6 +418,52 @@ def _held_review(api_world: ApiWorld, kind: str) -> None:
         Conference.objects.filter(pk=api_world.world.conferences[kind].pk).update(conference_type="review")
 
 
+def _report_received(api_world: ApiWorld, kind: str) -> None:
+    """The conference was held and its report arrived (an absent agency's view comes from it, R-DE-2)."""
+    _held(api_world, kind)
+    if kind != GUESSED:
+        api_world.world.conferences[kind].reports.update(received_at=clock.now() - timedelta(days=3))
+
+
+def _view_given(api_world: ApiWorld, kind: str) -> None:
+    """... and the agency's view on the child was recorded from it."""
+    _report_received(api_world, kind)
+    if kind != GUESSED:
+        conference = api_world.world.conferences[kind]
+        report = conference.reports.order_by("pk").first()
+        assert report is not None
+        AgencyView.objects.create(
+            public_id=_view_id(kind),
+            conference=conference,
+            child=child_of(api_world.world, kind),
+            agency=report.agency,
+            source=ViewSource.WRITTEN_REPORT,
+            report=report,
+            given_by=report.agency.name,
+            recommendation="plan",
+            categories=["neglect"],
+            rationale="Neglect of the child's health needs.",
+            recorded_at=clock.now(),
+        )
+
+
+def _view_id(kind: str) -> uuid.UUID:
+    """The identifier ``_view_given`` gives its view (the body is made before the state it needs)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"cpconf-matrix-agency-view-{kind}")
+
+
+def _child_id(api_world: ApiWorld, kind: str) -> str:
+    return str(uuid.uuid4() if kind == GUESSED else child_of(api_world.world, kind).public_id)
+
+
+def _report_id(api_world: ApiWorld, kind: str) -> str:
+    if kind == GUESSED:
+        return str(uuid.uuid4())
+    return str(
+        api_world.world.conferences[kind].reports.order_by("pk").values_list("public_id", flat=True)[0]
+    )
+
+
 ASKS: dict[str, Ask] = {
     # Plans (issue 5).
     "plan_read": Ask(read_plan, "path"),
@@ -545,6 +608,42 @@ ASKS: dict[str, Ask] = {
         prepare=_held_review,
     ),
     "plans_overdue": Ask(list_overdue, ""),
+    # Decisions (issue 5, R-DE-1 to R-DE-6).
+    "decisions_list": Ask(read_conference, "path"),
+    "agency_view_record": Ask(
+        record_decision,
+        "path",
+        body=lambda api_world, kind: {
+            "child_id": _child_id(api_world, kind),
+            "report_id": _report_id(api_world, kind),
+            "recommendation": "plan",
+            "categories": ["neglect"],
+            "rationale": "Neglect of the child's health needs.",
+        },
+        prepare=_report_received,
+    ),
+    "agency_view_change": Ask(
+        change_view,
+        "path",
+        body=lambda api_world, kind: {
+            "view_id": str(_view_id(kind)),
+            "recommendation": "child_in_need",
+            "rationale": "On reflection, support for the family first.",
+            "expected_version": 1,
+        },
+        prepare=_view_given,
+    ),
+    "decision_record": Ask(
+        record_decision,
+        "path",
+        body=lambda api_world, kind: {
+            "child_id": _child_id(api_world, kind),
+            "suffered_significant_harm": True,
+            "likely_to_suffer_significant_harm": True,
+            "chair_view": "plan",
+        },
+        prepare=_view_given,
+    ),
     "enquiries_list": Ask(list_enquiries, ""),
     "enquiry_read": Ask(read_enquiry, "path"),
     "enquiry_outcome_record": Ask(

@@ -97,6 +97,8 @@ RECORD_REVIEW_OUTCOME = (
 END_PLAN_OUTSIDE_REVIEW = "access.end_plan_outside_review"  # transfer out, 18, death, left the UK (R-PL-5)
 RECORD_ENDING_APPROVAL = "access.record_ending_approval"  # a senior manager approved an ending (R-PL-6)
 SEE_FOLLOWUP_LISTS = "access.see_followup_lists"  # the overdue core groups, visits and records lists
+# Decisions (issue 5): record each agency's view and each child's decision (R-DE-2, R-DE-3).
+RECORD_DECISION = "access.record_decision"
 
 # The roles of an authority's children's social care staff. The authority administrator is one: they
 # keep the authority's children and families up to date in the administration already, so hiding the
@@ -480,6 +482,12 @@ def chairs_conference(user: Any, conference: Conference | None) -> bool:
 
 
 @predicate
+def is_conference_coordinator(user: Any) -> bool:
+    """Holds the conference coordinator's role: records at the conference for its chair (issue 5)."""
+    return Role.CONFERENCE_COORDINATOR in _actor(user).roles
+
+
+@predicate
 def agency_owes_report(user: Any, conference: Conference | None) -> bool:
     """The person's agency owes this conference a report (R-PR-4)."""
     actor = _actor(user)
@@ -625,6 +633,11 @@ PERMISSIONS = {
     VIEW_PLAN: may_see_plan,
     MANAGE_PLAN: may_manage_plan,
     MAKE_PLAN: manages_plans & may_see_conference,
+    # Decisions (issue 5, R-DE-2, R-DE-3): the chair's, recorded by the chair or by a conference
+    # coordinator for the chair. Never the authority's own system: a person decides.
+    RECORD_DECISION: is_social_care_staff
+    & may_see_conference
+    & (chairs_conference | is_conference_coordinator),
     # EXTENSION POINT (conferences): what is withheld from everyone but named recipients (the minutes of
     # a part someone was excluded from, R-EX-5; report parts withheld with the chair's agreement, R-PR-6)
     # gets permissions of its own that name who receives it. Never build them on view_child or

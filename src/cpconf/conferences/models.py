@@ -480,6 +480,8 @@ class AgencyView(models.Model):
     rationale = models.TextField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField()
+    # Raised on every change through the services, so that a stale change is refused (issue 3, item 10).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["conference", "child", "agency__name", "pk"]

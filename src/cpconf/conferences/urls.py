@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from cpconf.conferences.views import attendance, exclusions, invitations, reports, scheduling, worklists
+from cpconf.conferences.views import (
+    attendance,
+    decisions,
+    exclusions,
+    invitations,
+    reports,
+    scheduling,
+    worklists,
+)
 
 app_name = "conferences"
 
@@ -12,5 +20,6 @@ urlpatterns = [
     *reports.urlpatterns,
     *exclusions.urlpatterns,
     *attendance.urlpatterns,
+    *decisions.urlpatterns,
     *worklists.urlpatterns,
 ]
