@@ -366,16 +366,6 @@ def build_world() -> World:
         "zephyrine": _conference(southmoor, southmoor_child, None),
     }
 
-    plans = {
-        kind: _plan(
-            conference,
-            professionals["social_worker"]
-            if kind != "zephyrine"
-            else professionals["other_authority_worker"],
-        )
-        for kind, conference in conferences.items()
-    }
-
     users: dict[str, User | None] = {name: professional.user for name, professional in professionals.items()}
     users["no_professional_record"] = factories.UserFactory(
         email="ambrose.keld@northbridge.example", first_name="Ambrose", last_name="Keld"
