@@ -35,7 +35,7 @@ from typing import Any
 from django.utils import timezone
 
 from cpconf import clock
-from cpconf.conferences.models import AgencyView, Conference, ConferenceStatus, ViewSource
+from cpconf.conferences.models import AgencyView, ChildDecision, Conference, ConferenceStatus, ViewSource
 from cpconf.minutes.models import Minutes, MinutesStatus
 from cpconf.people.models import Professional
 from cpconf.plans.models import ChildProtectionPlan
@@ -411,6 +411,14 @@ def _qualified_lead(api_world: ApiWorld, kind: str) -> None:
         Professional.objects.filter(pk=plan.lead_professional_id).update(qualified_social_worker=True)
 
 
+def _attendance(api_world: ApiWorld, kind: str) -> list[dict[str, Any]]:
+    """Every member of the plan's core group, attended."""
+    if kind == GUESSED:
+        return []
+    members = api_world.world.plans[kind].core_group.values_list("public_id", flat=True)
+    return [{"member_id": str(member), "attended": True} for member in members]
+
+
 def _held_review(api_world: ApiWorld, kind: str) -> None:
     """The conference is a review, held two days ago (so that its chair can record what it decided)."""
     if kind != GUESSED:
@@ -419,9 +427,13 @@ def _held_review(api_world: ApiWorld, kind: str) -> None:
 
 
 def _report_received(api_world: ApiWorld, kind: str) -> None:
-    """The conference was held and its report arrived (an absent agency's view comes from it, R-DE-2)."""
+    """The conference was held, no decision is recorded yet (the world's plan and the decision it was made
+    from are taken away), and its report arrived (an absent agency's view comes from it, R-DE-2)."""
     _held(api_world, kind)
     if kind != GUESSED:
+        plan = api_world.world.plans[kind]
+        ChildProtectionPlan.objects.filter(pk=plan.pk).delete()
+        ChildDecision.objects.filter(pk=plan.decision_id).delete()
         api_world.world.conferences[kind].reports.update(received_at=clock.now() - timedelta(days=3))
 
 
@@ -584,7 +596,7 @@ ASKS: dict[str, Ask] = {
             "held_on": str(clock.today()),
             "chaired_by": "Berenice Stowell",
             "chaired_by_team_manager": True,
-            "attendance": [],
+            "attendance": _attendance(api_world, kind),
             "decisions": "The school reports attendance weekly.",
         },
     ),
