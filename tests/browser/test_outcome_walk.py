@@ -26,12 +26,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from cpconf.conferences.agenda import AGENDA
 from cpconf.conferences.models import (
-    ChairDecision,
     Conference,
     ConferenceStatus,
     ConferenceType,
-    Exclusion,
-    InviteeRole,
 )
 from cpconf.minutes.models import Minutes, MinutesStatus
 from cpconf.people.models import Professional, Role
@@ -40,6 +37,7 @@ from tests import factories
 from tests.browser.conftest import assert_accessible, sign_in_as
 from tests.browser.test_decisions import _answer, _record_view
 from tests.conferences.decisions_setting import AFTER_CONFERENCE, Decisions, build_decisions
+from tests.minutes.conftest import invite_parents_father_excluded
 from tests.web.html import page_title
 
 pytestmark = pytest.mark.browser
@@ -73,38 +71,7 @@ def walk(transactional_db: None) -> Iterator[tuple[Decisions, Professional, time
         Professional.objects.filter(pk=setting.people["social_worker"].pk).update(
             qualified_social_worker=True
         )
-        mother = factories.InvitationFactory(
-            conference=conference,
-            role=InviteeRole.PARENT_OR_CARER,
-            professional=None,
-            agency=None,
-            family_member=setting.family["mother"],
-            name="Sorrel Ashdown",
-            email="sorrel.ashdown@mail.example",
-        )
-        father = factories.InvitationFactory(
-            conference=conference,
-            role=InviteeRole.PARENT_OR_CARER,
-            professional=None,
-            agency=None,
-            family_member=setting.family["father"],
-            name="Tobin Ashdown",
-            email="tobin.a@mail.example",
-        )
-        assert mother.pk and father.pk
-        Exclusion.objects.create(
-            conference=conference,
-            invitation=father,
-            requested_by=setting.people["police_officer"],
-            requested_at=AFTER_CONFERENCE - timedelta(days=10),
-            grounds=["criminal_investigation"],
-            details="A live investigation into the father.",
-            sections=list(EXCLUDED),
-            decision=ChairDecision.AGREED,
-            decided_by=held.chair,
-            decided_at=AFTER_CONFERENCE - timedelta(days=9),
-            decision_reason="Agreed: the investigation would be prejudiced.",
-        )
+        invite_parents_father_excluded(setting, held.chair, sections=EXCLUDED)
         yield held, minute_taker, traveller
 
 

@@ -57,27 +57,15 @@ class Held:
         return client
 
 
-def build_held(policy_profile: str = "staffordshire") -> Held:
-    setting = build_setting(policy_profile=policy_profile)
-    social_care = setting.agencies["social_care"]
-    chair = _person(
-        social_care, "idris.vantage@westmere.example", "Idris", "Vantage", "Independent chair", [Role.CHAIR]
-    )
-    minute_taker = _person(
-        social_care, "petra.quill@westmere.example", "Petra", "Quill", "Minute taker", [Role.MINUTE_TAKER]
-    )
+def invite_parents_father_excluded(
+    setting: Setting,
+    chair: Professional,
+    sections: tuple[str, ...] = ("information-without-family", "agency-reports"),
+) -> tuple[Invitation, Invitation]:
+    """Invite the Ashdown children's mother and father to their conference; the chair agreed to exclude the
+    father from ``sections`` (R-EX-1). Returns the two invitations."""
     conference = setting.conference
-    conference.status = ConferenceStatus.HELD
-    conference.chair = chair
-    conference.minute_taker = minute_taker
-    conference.save()
     people = setting.people
-    health_visitor = factories.InvitationFactory(
-        conference=conference, professional=people["health_visitor"], email=people["health_visitor"].email
-    )
-    police_officer = factories.InvitationFactory(
-        conference=conference, professional=people["police_officer"], email=people["police_officer"].email
-    )
     mother = factories.InvitationFactory(
         conference=conference,
         role=InviteeRole.PARENT_OR_CARER,
@@ -103,12 +91,37 @@ def build_held(policy_profile: str = "staffordshire") -> Held:
         requested_at=datetime(2027, 4, 1, 9, 0, tzinfo=UTC),
         grounds=["criminal_investigation"],
         details="A live investigation into the father.",
-        sections=["information-without-family", "agency-reports"],
+        sections=list(sections),
         decision=ChairDecision.AGREED,
         decided_by=chair,
         decided_at=datetime(2027, 4, 2, 9, 0, tzinfo=UTC),
         decision_reason="Agreed: the investigation would be prejudiced.",
     )
+    return mother, father
+
+
+def build_held(policy_profile: str = "staffordshire") -> Held:
+    setting = build_setting(policy_profile=policy_profile)
+    social_care = setting.agencies["social_care"]
+    chair = _person(
+        social_care, "idris.vantage@westmere.example", "Idris", "Vantage", "Independent chair", [Role.CHAIR]
+    )
+    minute_taker = _person(
+        social_care, "petra.quill@westmere.example", "Petra", "Quill", "Minute taker", [Role.MINUTE_TAKER]
+    )
+    conference = setting.conference
+    conference.status = ConferenceStatus.HELD
+    conference.chair = chair
+    conference.minute_taker = minute_taker
+    conference.save()
+    people = setting.people
+    health_visitor = factories.InvitationFactory(
+        conference=conference, professional=people["health_visitor"], email=people["health_visitor"].email
+    )
+    police_officer = factories.InvitationFactory(
+        conference=conference, professional=people["police_officer"], email=people["police_officer"].email
+    )
+    mother, father = invite_parents_father_excluded(setting, chair)
     factories.ReportFactory(
         conference=conference,
         agency=setting.agencies["police"],
