@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from cpconf.access.log import audit_history_for
 from cpconf.people.selectors import working_calendar_for
-from cpconf.plans.clock import core_group_record_due, next_core_group_due
+from cpconf.plans.deadlines import core_group_record_due, next_core_group_due
 from cpconf.plans.models import ActionStatus, CoreGroupMeeting, PlanAction, PlanStatus
 from cpconf.plans.services.core_groups import (
     FIRST_MEETING_CHAIR_WARNING,
@@ -45,15 +45,15 @@ def _record(family: Family, **overrides: object) -> CoreGroupMeeting:
 def test_the_clock_gives_six_weeks_and_ten_working_days_in_staffordshire(family: Family) -> None:
     calendar = working_calendar_for(family.authority)
     # R-PL-3: 6 weeks to the next core group; the record within 10 working days (Staffordshire).
-    assert next_core_group_due(family.authority, calendar, held_on=date(2026, 12, 14)) == date(2027, 1, 25)
+    assert next_core_group_due(family.authority, date(2026, 12, 14), calendar) == date(2027, 1, 25)
     # 10 working days from Monday 14 December 2026 skip Christmas Day and Boxing Day (Monday 28th).
-    assert core_group_record_due(family.authority, calendar, held_on=date(2026, 12, 14)) == date(2026, 12, 30)
+    assert core_group_record_due(family.authority, date(2026, 12, 14), calendar) == date(2026, 12, 30)
 
 
 def test_national_policy_sets_no_time_for_the_record() -> None:
     national = make_family("national")
     calendar = working_calendar_for(national.authority)
-    assert core_group_record_due(national.authority, calendar, held_on=date(2026, 12, 14)) is None
+    assert core_group_record_due(national.authority, date(2026, 12, 14), calendar) is None
     meeting = _record(national)
     assert meeting.record_due is None
 

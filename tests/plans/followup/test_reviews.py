@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from cpconf.conferences.models import ConferenceStatus, ConferenceType
 from cpconf.people.models import AgencyType, CaseRole
 from cpconf.people.services import allocation_create
-from cpconf.plans import clock
+from cpconf.plans import deadlines
 from cpconf.plans.models import (
     ActionStatus,
     ChildInNeedPlan,
@@ -446,20 +446,20 @@ def test_an_ending_tells_the_childs_health_and_education_professionals() -> None
 
 def test_the_attention_day_is_three_months_before_the_18th_birthday() -> None:
     child = factories.ChildFactory.build(date_of_birth=date(2009, 5, 31))
-    assert clock.eighteenth_birthday(child) == date(2027, 5, 31)
-    assert clock.eighteen_attention_on(child) == date(2027, 2, 28)
-    assert clock.eighteen_attention_on(factories.ChildFactory.build(date_of_birth=None)) is None
+    assert deadlines.eighteenth_birthday(child) == date(2027, 5, 31)
+    assert deadlines.eighteen_attention_on(child) == date(2027, 2, 28)
+    assert deadlines.eighteen_attention_on(factories.ChildFactory.build(date_of_birth=None)) is None
 
 
 @pytest.mark.parametrize(
     "today", [date(2027, 2, 28), date(2027, 3, 15), date(2028, 2, 29), date(2027, 1, 30), date(2027, 12, 31)]
 )
 def test_the_latest_date_of_birth_for_attention_is_exact(today: date) -> None:
-    latest = clock.born_on_or_before_for_attention(today)
+    latest = deadlines.born_on_or_before_for_attention(today)
     from datetime import timedelta
 
     for offset in range(-5, 6):
         born = latest + timedelta(days=offset)
-        flagged = clock.eighteen_attention_on(factories.ChildFactory.build(date_of_birth=born))
+        flagged = deadlines.eighteen_attention_on(factories.ChildFactory.build(date_of_birth=born))
         assert flagged is not None
         assert (flagged <= today) == (born <= latest), (today, born)

@@ -347,7 +347,7 @@ _SELECTORS = {
 
 
 def _overdue_out(kind: OverdueList, row: Any) -> dict[str, Any]:
-    from cpconf.plans import clock as plan_clock
+    from cpconf.plans import deadlines as plan_deadlines
 
     if kind == OverdueList.RECORDS:
         plan = row.plan
@@ -360,7 +360,7 @@ def _overdue_out(kind: OverdueList, row: Any) -> dict[str, Any]:
     due = {
         OverdueList.CORE_GROUPS: row.next_core_group_due or row.first_core_group_due,
         OverdueList.VISITS: row.next_visit_due,
-        OverdueList.NEARLY_18: plan_clock.eighteenth_birthday(row.child),
+        OverdueList.NEARLY_18: plan_deadlines.eighteenth_birthday(row.child),
     }[kind]
     return {
         "plan_id": row.public_id,

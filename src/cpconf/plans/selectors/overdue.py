@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from cpconf.access.log import access_record
 from cpconf.access.rules import SEE_FOLLOWUP_LISTS, may, visible_children_filter
 from cpconf.people.models import Child, User
-from cpconf.plans import clock
+from cpconf.plans import deadlines
 from cpconf.plans.models import ChildProtectionPlan, CoreGroupMeeting, PlanStatus
 
 PLAN_LIST = "plan-list"
@@ -77,6 +77,6 @@ def nearing_eighteen(user: User | AnonymousUser, today: date) -> QuerySet[ChildP
     """Open plans of children whose 18th birthday is three months away or less (R-PL-5)."""
     return (
         _visible_open_plans(user)
-        .filter(child__date_of_birth__lte=clock.born_on_or_before_for_attention(today))
+        .filter(child__date_of_birth__lte=deadlines.born_on_or_before_for_attention(today))
         .order_by("child__date_of_birth", "pk")
     )

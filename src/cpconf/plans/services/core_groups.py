@@ -9,7 +9,7 @@ raises ``ValidationError`` keyed by the form's field names, and writes the audit
 Decisions:
 
 * **Due dates.** The plan's ``next_core_group_due`` moves to the clock's next date from the latest meeting
-  (``cpconf.plans.clock.next_core_group_due``: 6 weeks). The record is due by the policy's
+  (``cpconf.plans.deadlines.next_core_group_due``: 6 weeks). The record is due by the policy's
   ``core-group-record-circulated`` deadline (Staffordshire: 10 working days); where the policy sets none
   it has no due date. A meeting keeps the due date it was held against (``due_on``), so one held after it
   stays flagged.
@@ -36,7 +36,7 @@ from cpconf.access.log import audit_snapshot
 from cpconf.clock import date_in_words
 from cpconf.people.models import User
 from cpconf.people.selectors import working_calendar_for
-from cpconf.plans import clock
+from cpconf.plans import deadlines
 from cpconf.plans.models import (
     ActionStatus,
     ChildProtectionPlan,
@@ -156,7 +156,7 @@ def core_group_meeting_record(
                 {"member": str(m.public_id), "name": m.name, "attended": bool(attendance[m.public_id])}
                 for m in members
             ]
-        next_due = clock.next_core_group_due(plan.authority, calendar, held_on=held_on)
+        next_due = deadlines.next_core_group_due(plan.authority, held_on, calendar)
         if next_meeting_on is not None:
             if next_meeting_on <= held_on:
                 errors["next_meeting_on"] = ["The next meeting must be after this one"]
@@ -205,7 +205,7 @@ def core_group_meeting_record(
         decisions=decisions,
         next_meeting_on=next_meeting_on,
         due_on=due_on if is_latest else None,
-        record_due=clock.core_group_record_due(plan.authority, calendar, held_on=held_on),
+        record_due=deadlines.core_group_record_due(plan.authority, held_on, calendar),
         recorded_by=acting_user,
         recorded_at=today_clock.now(),
     )

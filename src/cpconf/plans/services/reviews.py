@@ -41,7 +41,7 @@ from cpconf.conferences import deadlines
 from cpconf.conferences.models import Category, Conference, ConferenceStatus, ConferenceType
 from cpconf.people.models import User
 from cpconf.people.selectors import working_calendar_for
-from cpconf.plans import clock
+from cpconf.plans import deadlines as plan_deadlines
 from cpconf.plans.models import (
     ActionStatus,
     ChildProtectionPlan,
@@ -403,7 +403,7 @@ def plan_end_outside_review(
     elif ended_on < plan.start_date:
         errors["ended_on"] = [f"The plan cannot end before it started, {date_in_words(plan.start_date)}"]
     elif ending_reason == EndingReason.EIGHTEENTH_BIRTHDAY:
-        birthday = clock.eighteenth_birthday(plan.child)
+        birthday = plan_deadlines.eighteenth_birthday(plan.child)
         if birthday is None or ended_on < birthday:
             errors["ended_on"] = [
                 "The plan can end for the 18th birthday only on or after it"

@@ -9,7 +9,7 @@ Decisions:
 
 * **A visit in the future is refused**: a visit is recorded once it has happened.
 * **The next visit** is due from the latest visit, at the earlier of the policy's minimum (Staffordshire:
-  3 weeks) and the interval the conference set on the plan (``cpconf.plans.clock.next_visit_due``). With
+  3 weeks) and the interval the conference set on the plan (``cpconf.plans.deadlines.next_visit_due``). With
   neither, none is due, and the plan is not listed as overdue ("no interval set").
 * **Who visited** is a professional of the plan's authority whose record is active.
 * **Unannounced visits** the conference required (R-PL-4) are shown on the page; a visit says whether it
@@ -28,8 +28,7 @@ from cpconf import clock as today_clock
 from cpconf.access.log import audit_snapshot
 from cpconf.clock import date_in_words
 from cpconf.people.models import Professional, User
-from cpconf.people.selectors import working_calendar_for
-from cpconf.plans import clock
+from cpconf.plans import deadlines
 from cpconf.plans.models import ChildProtectionPlan, Visit
 from cpconf.plans.services.core_groups import check_open
 from cpconf.plans.services.followup_common import field_errors, save_audited
@@ -94,11 +93,8 @@ def visit_record(
     latest = plan.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
     if latest == visited_on:
         before = audit_snapshot(plan)
-        plan.next_visit_due = clock.next_visit_due(
-            plan.authority,
-            working_calendar_for(plan.authority),
-            visited_on=visited_on,
-            interval_days=plan.visit_interval_days,
+        plan.next_visit_due = deadlines.next_visit_due(
+            plan.authority, visited_on, visit_interval_days=plan.visit_interval_days
         )
         save_audited(plan, before, acting_user, reason="Visit recorded (R-PL-4)", bump=False)
     return visit

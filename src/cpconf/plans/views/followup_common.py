@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from cpconf.clock import date_in_words
 from cpconf.people.models import User
-from cpconf.plans import clock
+from cpconf.plans import deadlines
 from cpconf.plans.models import ChildProtectionPlan
 
 
@@ -28,8 +28,8 @@ class PlanHeading:
 
 
 def plan_heading(plan: ChildProtectionPlan) -> PlanHeading:
-    attention = clock.eighteen_attention_on(plan.child)
-    birthday = clock.eighteenth_birthday(plan.child)
+    attention = deadlines.eighteen_attention_on(plan.child)
+    birthday = deadlines.eighteenth_birthday(plan.child)
     flag = ""
     if plan.status != "ended" and attention is not None and birthday is not None:
         from cpconf import clock as today_clock

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from cpconf import clock
-from cpconf.plans import clock as plan_clock
+from cpconf.plans import deadlines as plan_deadlines
 from cpconf.plans.selectors import overdue as selectors
 from cpconf.plans.views.followup_common import user_of
 
@@ -55,7 +55,7 @@ def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if kind == "eighteen":
-        rows = [{"plan": plan, "birthday": plan_clock.eighteenth_birthday(plan.child)} for plan in rows]
+        rows = [{"plan": plan, "birthday": plan_deadlines.eighteenth_birthday(plan.child)} for plan in rows]
     context = {
         "kind": kind,
         "spec": spec,
