@@ -7,7 +7,9 @@ numbers use local authority number 999, which no authority has; email addresses 
 
 The data is the same on every run: fixed lists, with dates of birth and expected delivery dates
 counted back or forward from today so that ages stay right. It is written through ``services.py``,
-so it meets the same validation as anything typed into the administration.
+so it meets the same validation as anything typed into the administration. ``demo_load`` then adds the
+enquiries and conferences (``cpconf.conferences.demo_data``) and the outcome of a held conference
+(``cpconf.plans.demo_data``).
 """
 
 from __future__ import annotations
