@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from cpconf import clock
 from cpconf.access.models import AuditEntry
@@ -22,6 +23,7 @@ from cpconf.people import demo_data
 from cpconf.people.models import Professional
 from cpconf.plans.models import ChildInNeedPlan, ChildInNeedStatus, ChildProtectionPlan, PlanStatus
 from cpconf.plans.selectors.overdue import overdue_visits
+from cpconf.plans.services.core_groups import held_late
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,7 @@ def test_saskia_has_an_active_plan_with_a_core_group_met_and_a_visit_now_overdue
     assert plan.actions.count() == 3
     meeting = plan.core_group_meetings.get()
     assert today - timedelta(days=13) <= meeting.held_on <= today - timedelta(days=10)
+    assert not held_late(meeting)  # R-PL-3
     assert plan.visits.count() == 1
     # R-PL-4: Staffordshire's policy, a visit at least every 3 weeks, makes the next one overdue today.
     assert plan.next_visit_due is not None and plan.next_visit_due < today
@@ -110,3 +113,19 @@ def test_loading_the_demo_twice_changes_nothing() -> None:
         Conference.objects.count(),
         AuditEntry.objects.count(),
     )
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_the_picture_is_the_same_whatever_the_day_of_the_week(weekday: int) -> None:
+    """Dates are counted from today and moved off weekends: the conference held in time about 3 weeks ago,
+    the first core group in time (R-PL-3), and the next visit overdue (R-PL-4), on any day."""
+    monday = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(monday + timedelta(days=weekday), tick=False):
+        assert demo_data.demo_load()
+        today = clock.today()
+        conference = _merriweather_conference()
+        assert conference.starts_at is not None and conference.starts_at.weekday() < 5
+        assert not conference.out_of_timescale
+        plan = ChildProtectionPlan.objects.get(child__given_name="Saskia", child__family_name="Merriweather")
+        assert not held_late(plan.core_group_meetings.get())
+        assert plan.next_visit_due is not None and plan.next_visit_due < today

@@ -285,6 +285,8 @@ def demo_outcomes_load(
 
     # The minutes: written, the father named as a reader of every section shared with him, approved, circulated.
     minutes_day = held_on + timedelta(days=3)
+    while minutes_day.weekday() >= 5:
+        minutes_day += timedelta(days=1)
     with clock.as_if_at(_at(minutes_day, 11)):
         for section in minutes.sections.order_by("pk"):
             section = section_save(
@@ -306,9 +308,11 @@ def demo_outcomes_load(
         minutes = minutes_approve(minutes=minutes, expected_version=minutes.version, acting_user=_user(chair))
         circulate(minutes=minutes, document=Document.MINUTES, acting_user=_user(minute_taker))
 
-    # About 10 days ago: the first core group meeting.
-    core_group_on = _working_day_back(today - timedelta(days=10))
+    # About 10 days ago: the first core group meeting, held in time (R-PL-3).
     plan = ChildProtectionPlan.objects.get(pk=plan.pk)
+    core_group_on = _working_day_back(today - timedelta(days=10))
+    if plan.first_core_group_due is not None:
+        core_group_on = min(core_group_on, plan.first_core_group_due)
     with clock.as_if_at(_at(core_group_on, 15)):
         members = members_on(plan, core_group_on)
         core_group_meeting_record(
