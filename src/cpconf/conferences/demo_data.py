@@ -4,7 +4,8 @@ Written through the services, like everything typed in, with dates counted from 
 always shows the same picture: an enquiry still open, an initial conference requested but not booked,
 one booked in time with its chair and minute taker and its invitations sent, one booked after its due date (out of timescale,
 with the reason), and a pre-birth conference requested in its window. The Ashcombe family is left
-without any, for trying the whole journey from the strategy discussion.
+without any, for trying the whole journey from the strategy discussion. What follows a held conference
+(the Merriweather family's) is in ``cpconf.plans.demo_data``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ numbers use local authority number 999, which no authority has; email addresses 
 
 The data is the same on every run: fixed lists, with dates of birth and expected delivery dates
 counted back or forward from today so that ages stay right. It is written through ``services.py``,
-so it meets the same validation as anything typed into the administration.
+so it meets the same validation as anything typed into the administration. ``demo_load`` then adds the
+enquiries and conferences (``cpconf.conferences.demo_data``) and the outcome of a held conference
+(``cpconf.plans.demo_data``).
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ PROFESSIONALS = (
     DemoProfessional("Ravi", "Templecombe", "midwifery", "Safeguarding midwife", (Role.AGENCY_PROFESSIONAL,)),
     DemoProfessional("Ingrid", "Moorcroft-Lyle", "gp", "General practitioner", (Role.AGENCY_PROFESSIONAL,)),
     DemoProfessional("Fenella", "Ashdown-Pryor", "secondary", "Designated safeguarding lead", (Role.AGENCY_PROFESSIONAL,)),
+    DemoProfessional("Primrose", "Talbothay", "primary", "Designated safeguarding lead", (Role.AGENCY_PROFESSIONAL,)),
     DemoProfessional("Leontine", "Marchbank", "social_care", "Performance analyst", (Role.PERFORMANCE_ANALYST,)),
     DemoProfessional("Data", "Exchange", "social_care", "Service account for statutory returns", (Role.SERVICE_ACCOUNT,)),
 )  # fmt: skip
@@ -402,6 +405,10 @@ ALLOCATIONS = (
     # A case handed from one social worker to another: the first allocation has ended.
     DemoAllocation("Kacper Krasowiec", "Thaddeus Ormsby", SW, 200, ended_days_ago=35),
     DemoAllocation("Kacper Krasowiec", "Niamh Everdell", SW, 34),
+    DemoAllocation("Saskia Merriweather", "Thaddeus Ormsby", SW, 45),
+    DemoAllocation("Felix Merriweather", "Thaddeus Ormsby", SW, 45),
+    DemoAllocation("Felix Merriweather", "Jocasta Penhallow", AGENCY, 400),
+    DemoAllocation("Saskia Merriweather", "Primrose Talbothay", AGENCY, 400),
 )
 
 # Children of this age and older have started nursery or school, so they have a unique pupil number.
@@ -557,6 +564,9 @@ def demo_load() -> bool:
     from cpconf.conferences.demo_data import demo_conferences_load
 
     demo_conferences_load(authority, professionals, agencies)
+    from cpconf.plans.demo_data import demo_outcomes_load
+
+    demo_outcomes_load(authority, professionals, agencies)
     return True
 
 
