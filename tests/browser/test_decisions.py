@@ -49,7 +49,7 @@ def test_the_chair_records_views_and_decisions_for_two_siblings(
     assert held.chair.user is not None
     sign_in_as(page, live_server, held.chair.user)
     page.goto(f"{live_server.url}/conferences/{held.conference.public_id}/")
-    page.get_by_role("link", name="Decisions").click()
+    page.get_by_role("link", name="Decisions", exact=True).click()
     expect(page).to_have_title(page_title("Decisions"))
     expect(page.locator("main")).to_contain_text("the chair has a casting vote only on an even split")
     assert_accessible(page)
