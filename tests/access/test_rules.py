@@ -539,17 +539,26 @@ def test_the_demo_shows_the_rules() -> None:
         return {child.full_name for child in children_visible_to(user)}
 
     assert len(seen("Thaddeus Ormsby")) == everyone  # a social worker: the whole authority
-    # The health visitor: her allocations, and the Corvidescu children, whose conference she is invited to.
+    # The health visitor: her allocations (Felix Merriweather among them), the Corvidescu children, whose
+    # conference she is invited to, and Saskia Merriweather, in whose core group she is (R-AF-5).
     assert seen("Jocasta Penhallow") == {
         "Peregrine Ashcombe",
         "Otis Fennimore",
         "Ottilie Sallowby",
         "Anca Corvidescu",
         "Tudor Corvidescu",
+        "Saskia Merriweather",
+        "Felix Merriweather",
     }
     assert seen("Ravi Templecombe") == {"Unborn baby Fennimore", "Unborn baby Roskilly"}
-    # The police officer: allocated to nobody, invited to the Corvidescu conference only (R-AF-5).
-    assert seen("Sefton Harcastle") == {"Anca Corvidescu", "Tudor Corvidescu"}
+    # The police officer: allocated to nobody; invited to the Corvidescu conference, and to the Merriweathers',
+    # held within the last 60 days (R-AF-5).
+    assert seen("Sefton Harcastle") == {
+        "Anca Corvidescu",
+        "Tudor Corvidescu",
+        "Saskia Merriweather",
+        "Felix Merriweather",
+    }
     assert seen("Leontine Marchbank") == set()  # the performance analyst
 
 
