@@ -11,6 +11,7 @@ built by ``cpconf.minutes.redaction.redact`` from what its reader may receive.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from cpconf.minutes import deadlines, selectors, services
 from cpconf.minutes import render as documents
 from cpconf.minutes.forms import AmendForm, ApproveForm, CirculateForm, SectionForm
 from cpconf.minutes.models import Channel, Document, Minutes
+from cpconf.minutes.redaction import Copy
 from cpconf.people.models import User
 
 # What the access log records these pages as reading.
@@ -351,37 +353,48 @@ def minutes_circulation(request: HttpRequest, conference_id: uuid.UUID) -> HttpR
     return render(request, "minutes/circulation.html", context)
 
 
-def _copy_of(conference: Conference, invitation_id: uuid.UUID) -> tuple[Minutes, Invitation]:
-    minutes = _minutes_or_404(conference)
-    invitation = selectors.invitation_in(conference, invitation_id)
-    if invitation is None:
-        raise Http404("There is nobody invited with this identifier, or you do not have access to them.")
-    return minutes, invitation
+@dataclass(frozen=True)
+class _Copy:
+    """One recipient's copy of a conference's minutes, read for the person previewing or printing it."""
+
+    conference: Conference
+    minutes: Minutes
+    invitation: Invitation
+    copy: Copy
 
 
-@login_required
-def copy_preview(request: HttpRequest, conference_id: uuid.UUID, invitation_id: uuid.UUID) -> HttpResponse:
-    """One recipient's copy, exactly as they receive it: to check it, or to print it and post it."""
-    user = _user(request)
+def _copy_of(request: HttpRequest, conference_id: uuid.UUID, invitation_id: uuid.UUID) -> _Copy:
+    """The conference (checked and logged as a read of this recipient's copy), its minutes, the recipient
+    and what they receive; 404 alike for minutes not started and a recipient not invited."""
     conference = gateways.conference_for(
-        user,
+        _user(request),
         conference_id,
         what=MINUTES_COPY,
         permission=PREVIEW_MINUTES,
         request=request,
         object_id=invitation_id,
     )
-    minutes, invitation = _copy_of(conference, invitation_id)
+    minutes = _minutes_or_404(conference)
+    invitation = selectors.invitation_in(conference, invitation_id)
+    if invitation is None:
+        raise Http404("There is nobody invited with this identifier, or you do not have access to them.")
+    return _Copy(conference, minutes, invitation, selectors.redaction_inputs(minutes).copy_for(invitation))
+
+
+@login_required
+def copy_preview(request: HttpRequest, conference_id: uuid.UUID, invitation_id: uuid.UUID) -> HttpResponse:
+    """One recipient's copy, exactly as they receive it: to check it, or to print it and post it."""
+    found = _copy_of(request, conference_id, invitation_id)
+    conference = found.conference
     document = _document(request)
-    copy = selectors.redaction_inputs(minutes).copy_for(invitation)
     context = {
         "conference": conference,
         "heading": conference_heading(conference),
-        "minutes": minutes,
-        "invitation": invitation,
+        "minutes": found.minutes,
+        "invitation": found.invitation,
         "document": document,
         "fragment": documents.copy_fragment(
-            document, conference, minutes, copy, selectors.decisions_of(conference)
+            document, conference, found.minutes, found.copy, selectors.decisions_of(conference)
         ),
     }
     return render(request, "minutes/preview.html", context)
@@ -412,19 +425,12 @@ def minutes_pdf(request: HttpRequest, conference_id: uuid.UUID) -> HttpResponse:
 @login_required
 def copy_pdf(request: HttpRequest, conference_id: uuid.UUID, invitation_id: uuid.UUID) -> HttpResponse:
     """One recipient's copy as a PDF, to print and post."""
-    user = _user(request)
-    conference = gateways.conference_for(
-        user,
-        conference_id,
-        what=MINUTES_COPY,
-        permission=PREVIEW_MINUTES,
-        request=request,
-        object_id=invitation_id,
-    )
-    minutes, invitation = _copy_of(conference, invitation_id)
+    found = _copy_of(request, conference_id, invitation_id)
+    conference = found.conference
     document = _document(request)
-    copy = selectors.redaction_inputs(minutes).copy_for(invitation)
-    pdf = documents.document_pdf(document, conference, minutes, copy, selectors.decisions_of(conference))
+    pdf = documents.document_pdf(
+        document, conference, found.minutes, found.copy, selectors.decisions_of(conference)
+    )
     return _pdf_response(pdf, f"{document}-{conference.reference}-copy.pdf")
 
 
